@@ -1,0 +1,5 @@
+#!/usr/bin/env node
+import { execute } from '@oclif/core'
+import { hoistGlobalFlags } from './global-flags.js'
+
+await execute({ args: hoistGlobalFlags(process.argv.slice(2)), dir: import.meta.url })

@@ -1,0 +1,19 @@
+import { BaseCommand } from '../../base-command.js'
+import { dbStatus } from '../../services/db.js'
+
+export default class DbStatus extends BaseCommand<typeof DbStatus> {
+  static override summary = 'Show the schema version and pending migrations'
+  static override examples = ['<%= config.bin %> db status']
+
+  async run(): Promise<void> {
+    const st = dbStatus(await this.context())
+    this.output(st, (s) =>
+      [
+        `database: ${s.path}`,
+        `schema version: ${s.version} (latest ${s.latest})`,
+        s.pending.length ? `pending: ${s.pending.map((p) => `${p.version} ${p.name}`).join(', ')} — run \`yuqing db migrate\`` : 'pending: none',
+        ...s.applied.map((a) => `  ${a.version} ${a.name} applied ${a.appliedAt}${a.modified ? '  (MODIFIED since applied)' : ''}`),
+      ].join('\n'),
+    )
+  }
+}

@@ -1,0 +1,128 @@
+/**
+ * Forward-only schema migrations. Each runs in its own transaction and is recorded in
+ * `schema_migrations` with a checksum; never edit a released migration, add a new one.
+ *
+ * Times are UTC ISO-8601 strings (`2026-11-25T00:30:00.000Z`), which sort as text.
+ */
+export interface Migration {
+  version: number
+  name: string
+  sql: string
+}
+
+export const MIGRATIONS: Migration[] = [
+  {
+    version: 1,
+    name: 'init',
+    sql: `
+CREATE TABLE mentions (
+  id               INTEGER PRIMARY KEY,
+  source           TEXT NOT NULL,
+  platform_id      TEXT,
+  url              TEXT,
+  canonical_url    TEXT,
+  title            TEXT,
+  text             TEXT NOT NULL,
+  author_id        TEXT,
+  author_name      TEXT,
+  author_followers INTEGER CHECK (author_followers IS NULL OR author_followers >= 0),
+  author_verified  INTEGER CHECK (author_verified IS NULL OR author_verified IN (0, 1)),
+  published_at     TEXT NOT NULL,              -- UTC ISO 8601
+  published_raw    TEXT,                       -- as the source wrote it
+  fetched_at       TEXT NOT NULL,              -- UTC ISO 8601
+  reposts          INTEGER CHECK (reposts IS NULL OR reposts >= 0),
+  comments         INTEGER CHECK (comments IS NULL OR comments >= 0),
+  likes            INTEGER CHECK (likes IS NULL OR likes >= 0),
+  extra_json       TEXT,                       -- unknown interchange fields, as imported
+  raw_json         TEXT,                       -- the platform's raw item (crawlers)
+  content_hash     TEXT NOT NULL,
+  created_at       TEXT NOT NULL,
+  updated_at       TEXT NOT NULL,
+  CHECK (platform_id IS NOT NULL OR canonical_url IS NOT NULL)
+);
+CREATE UNIQUE INDEX mentions_source_platform_id ON mentions (source, platform_id) WHERE platform_id IS NOT NULL;
+CREATE UNIQUE INDEX mentions_canonical_url ON mentions (canonical_url) WHERE canonical_url IS NOT NULL;
+CREATE INDEX mentions_published_at ON mentions (published_at);
+
+CREATE TABLE mention_regions (
+  mention_id  INTEGER NOT NULL REFERENCES mentions (id) ON DELETE CASCADE,
+  region_code TEXT NOT NULL CHECK (length(region_code) = 6),
+  evidence    TEXT,                            -- what matched: a name, a place tag, an IP 属地
+  confidence  REAL NOT NULL DEFAULT 1 CHECK (confidence BETWEEN 0 AND 1),
+  PRIMARY KEY (mention_id, region_code)
+) WITHOUT ROWID;
+CREATE INDEX mention_regions_region ON mention_regions (region_code, mention_id);
+
+CREATE TABLE analyses (
+  mention_id           INTEGER PRIMARY KEY REFERENCES mentions (id) ON DELETE CASCADE,
+  sentiment_score      REAL CHECK (sentiment_score BETWEEN -1 AND 1),
+  sentiment_label      TEXT CHECK (sentiment_label IN ('pos', 'neu', 'neg')),
+  sentiment_confidence REAL CHECK (sentiment_confidence BETWEEN 0 AND 1),
+  model_version        TEXT NOT NULL,
+  keywords_json        TEXT,                   -- [{"word":…,"weight":…}]
+  topics_json          TEXT,                   -- ["治安", …]
+  simhash              TEXT,                   -- 64-bit hex
+  cluster_id           INTEGER,
+  analyzed_at          TEXT NOT NULL
+);
+CREATE INDEX analyses_cluster ON analyses (cluster_id) WHERE cluster_id IS NOT NULL;
+CREATE INDEX analyses_model ON analyses (model_version);
+
+CREATE TABLE crawl_runs (
+  id          INTEGER PRIMARY KEY,
+  source      TEXT NOT NULL,
+  query       TEXT,
+  started_at  TEXT NOT NULL,
+  finished_at TEXT,
+  status      TEXT NOT NULL CHECK (status IN ('running', 'ok', 'partial', 'failed', 'aborted')),
+  pages       INTEGER NOT NULL DEFAULT 0,
+  fetched     INTEGER NOT NULL DEFAULT 0,
+  inserted    INTEGER NOT NULL DEFAULT 0,
+  updated     INTEGER NOT NULL DEFAULT 0,
+  errors      INTEGER NOT NULL DEFAULT 0,
+  cursor_json TEXT,                            -- where to resume
+  error       TEXT
+);
+CREATE INDEX crawl_runs_source ON crawl_runs (source, started_at);
+
+CREATE TABLE job_runs (
+  id          INTEGER PRIMARY KEY,
+  job         TEXT NOT NULL,
+  started_at  TEXT NOT NULL,
+  finished_at TEXT,
+  status      TEXT NOT NULL CHECK (status IN ('running', 'ok', 'partial', 'failed', 'aborted', 'skipped')),
+  worker_id   TEXT,
+  counts_json TEXT,
+  error       TEXT
+);
+CREATE INDEX job_runs_job ON job_runs (job, started_at);
+
+CREATE TABLE alerts (
+  id            INTEGER PRIMARY KEY,
+  rule          TEXT NOT NULL,
+  region_code   TEXT,
+  cluster_id    INTEGER,
+  severity      TEXT NOT NULL CHECK (severity IN ('info', 'warning', 'critical')),
+  title         TEXT NOT NULL,
+  detail        TEXT,
+  evidence_json TEXT NOT NULL DEFAULT '[]',    -- mention ids
+  created_at    TEXT NOT NULL,
+  status        TEXT NOT NULL DEFAULT 'open' CHECK (status IN ('open', 'acked', 'resolved')),
+  acked_at      TEXT,
+  deliveries_json TEXT NOT NULL DEFAULT '{}'   -- channel -> {status, attempts, at, error}
+);
+CREATE INDEX alerts_created ON alerts (created_at);
+
+CREATE VIRTUAL TABLE mentions_fts USING fts5 (
+  title, text,
+  content = '', contentless_delete = 1,
+  tokenize = 'unicode61 remove_diacritics 0'
+);
+CREATE TRIGGER mentions_fts_delete AFTER DELETE ON mentions BEGIN
+  DELETE FROM mentions_fts WHERE rowid = old.id;
+END;
+`,
+  },
+]
+
+export const LATEST_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version

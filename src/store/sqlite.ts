@@ -1,0 +1,515 @@
+/**
+ * The SQLite store: the only file that imports better-sqlite3 (loaded on first open, so
+ * `--help` never pays for the native addon). Prepared statements only; every write path is a
+ * transaction, so a killed process leaves the database consistent (WAL mode).
+ */
+import { createHash } from 'node:crypto'
+import { mkdirSync, statSync } from 'node:fs'
+import { createRequire } from 'node:module'
+import path from 'node:path'
+import type BetterSqlite3 from 'better-sqlite3'
+import { StoreError, errorMessage } from '../core/errors.js'
+import { contentHash, parseIsoWithOffset, stableJson, type MentionInput, INTERCHANGE_FIELDS } from '../core/mention.js'
+import { canonicalUrl } from '../core/url.js'
+import { indexTokens, plainQueryToFts } from './fts-tokens.js'
+import { LATEST_VERSION, MIGRATIONS } from './migrations.js'
+
+type Database = BetterSqlite3.Database
+type Statement = BetterSqlite3.Statement
+
+let driver: typeof BetterSqlite3 | undefined
+function loadDriver(): typeof BetterSqlite3 {
+  if (!driver) {
+    try {
+      driver = createRequire(import.meta.url)('better-sqlite3') as typeof BetterSqlite3
+    } catch (err) {
+      throw new StoreError(
+        `cannot load better-sqlite3: ${errorMessage(err).split('\n')[0]}`,
+        'rebuild the native addon with `npm rebuild better-sqlite3` (needs python3, make and g++)',
+        err,
+      )
+    }
+  }
+  return driver
+}
+
+/** SQLite version and whether FTS5 works, for `yuqing doctor`. */
+export function sqliteCapabilities(): { version: string; fts5: boolean } {
+  const Db = loadDriver()
+  const db = new Db(':memory:')
+  try {
+    const version = (db.prepare('select sqlite_version() as v').get() as { v: string }).v
+    let fts5 = true
+    try {
+      db.exec("create virtual table t using fts5(x, tokenize='unicode61'); insert into t values('宝安 安区'); ")
+      fts5 = (db.prepare("select count(*) as n from t where t match '宝安'").get() as { n: number }).n === 1
+    } catch {
+      fts5 = false
+    }
+    return { version, fts5 }
+  } finally {
+    db.close()
+  }
+}
+
+export interface OpenOptions {
+  /** Apply pending migrations on open (default true). `db status` opens without. */
+  migrate?: boolean
+  readonly?: boolean
+  /** Milliseconds to wait for a lock held by another process (default 10 s). */
+  busyTimeoutMs?: number
+}
+
+export interface UpsertOutcome {
+  status: 'inserted' | 'updated' | 'unchanged' | 'rejected'
+  id?: number
+  reason?: string
+}
+
+export interface UpsertSummary {
+  inserted: number
+  updated: number
+  unchanged: number
+  rejected: number
+  outcomes: UpsertOutcome[]
+}
+
+export interface MentionFilter {
+  /** Inclusive lower bound on published_at. */
+  from?: Date
+  /** Exclusive upper bound on published_at. */
+  to?: Date
+  regions?: string[]
+  sources?: string[]
+}
+
+/** A stored mention in the interchange shape (what export writes). */
+export type InterchangeRecord = Record<string, unknown>
+
+interface MentionRow {
+  id: number
+  source: string
+  platform_id: string | null
+  url: string | null
+  title: string | null
+  text: string
+  author_id: string | null
+  author_name: string | null
+  author_followers: number | null
+  author_verified: number | null
+  published_at: string
+  published_raw: string | null
+  reposts: number | null
+  comments: number | null
+  likes: number | null
+  extra_json: string | null
+}
+
+/** Checksum of a migration's SQL, recorded to notice edited migrations. */
+function checksum(sql: string): string {
+  return createHash('sha256').update(sql).digest('hex').slice(0, 16)
+}
+
+export class SqliteStore {
+  readonly db: Database
+  readonly path: string
+  private stmts = new Map<string, Statement>()
+
+  private constructor(db: Database, file: string) {
+    this.db = db
+    this.path = file
+  }
+
+  /** Opens (creating if needed) the database file, sets pragmas and, by default, migrates. */
+  static open(file: string, opts: OpenOptions = {}): SqliteStore {
+    const Db = loadDriver()
+    if (file !== ':memory:' && !opts.readonly) {
+      try {
+        mkdirSync(path.dirname(file), { recursive: true })
+      } catch (err) {
+        throw new StoreError(`cannot create the database directory for ${file}: ${errorMessage(err)}`, 'check the path and permissions, or pass --db')
+      }
+    }
+    let db: Database
+    try {
+      db = new Db(file, { readonly: opts.readonly ?? false, fileMustExist: opts.readonly ?? false })
+      db.pragma(`busy_timeout = ${opts.busyTimeoutMs ?? 10_000}`)
+      if (!opts.readonly) {
+        db.pragma('journal_mode = WAL')
+        db.pragma('synchronous = NORMAL')
+      }
+      db.pragma('cache_size = -65536') // 64 MiB: keeps index pages hot during bulk upserts
+      db.pragma('foreign_keys = ON')
+      // Probe: fails here, not later, on a file that is not a database.
+      db.prepare('select count(*) from sqlite_schema').get()
+    } catch (err) {
+      throw new StoreError(`cannot open database ${file}: ${errorMessage(err)}`, 'check that the file is a yuqing SQLite database and is writable, or pass --db')
+    }
+    const store = new SqliteStore(db, file)
+    if (opts.migrate ?? !opts.readonly) store.migrate()
+    else store.assertNotNewer()
+    return store
+  }
+
+  close(): void {
+    if (this.db.open) this.db.close()
+  }
+
+  private stmt(sql: string): Statement {
+    let s = this.stmts.get(sql)
+    if (!s) {
+      s = this.db.prepare(sql)
+      this.stmts.set(sql, s)
+    }
+    return s
+  }
+
+  // ---------------------------------------------------------------- migrations
+
+  private ensureMigrationTable(): void {
+    this.db.exec(`CREATE TABLE IF NOT EXISTS schema_migrations (
+      version INTEGER PRIMARY KEY, name TEXT NOT NULL, checksum TEXT NOT NULL, applied_at TEXT NOT NULL)`)
+  }
+
+  private appliedVersions(): Array<{ version: number; name: string; checksum: string; applied_at: string }> {
+    const exists = this.db.prepare("select 1 from sqlite_schema where type='table' and name='schema_migrations'").get()
+    if (!exists) return []
+    return this.db.prepare('select version, name, checksum, applied_at from schema_migrations order by version').all() as Array<{
+      version: number
+      name: string
+      checksum: string
+      applied_at: string
+    }>
+  }
+
+  private assertNotNewer(): void {
+    const applied = this.appliedVersions()
+    const max = applied.length ? applied[applied.length - 1]!.version : 0
+    if (max > LATEST_VERSION)
+      throw new StoreError(
+        `database ${this.path} has schema version ${max}, newer than this yuqing knows (${LATEST_VERSION})`,
+        'upgrade yuqing; never open a newer database with an older version',
+      )
+  }
+
+  /** Applies pending migrations, each in its own transaction. Returns the versions applied. */
+  migrate(): number[] {
+    this.assertNotNewer()
+    this.ensureMigrationTable()
+    const done = new Set(this.appliedVersions().map((r) => r.version))
+    const applied: number[] = []
+    for (const m of MIGRATIONS) {
+      if (done.has(m.version)) continue
+      const run = this.db.transaction(() => {
+        // Another process may have migrated while we waited for the lock.
+        if (this.db.prepare('select 1 from schema_migrations where version = ?').get(m.version)) return false
+        this.db.exec(m.sql)
+        this.db
+          .prepare('insert into schema_migrations (version, name, checksum, applied_at) values (?, ?, ?, ?)')
+          .run(m.version, m.name, checksum(m.sql), new Date().toISOString())
+        return true
+      })
+      try {
+        if (run.immediate()) applied.push(m.version)
+      } catch (err) {
+        throw new StoreError(`migration ${m.version} (${m.name}) failed: ${errorMessage(err)}`, 'the database was left at the previous version; report this with `yuqing db status`', err)
+      }
+    }
+    return applied
+  }
+
+  /** Schema version, pending migrations and edited ones. */
+  status(): {
+    path: string
+    version: number
+    latest: number
+    pending: Array<{ version: number; name: string }>
+    applied: Array<{ version: number; name: string; appliedAt: string; modified: boolean }>
+  } {
+    const applied = this.appliedVersions()
+    const known = new Map(MIGRATIONS.map((m) => [m.version, m]))
+    const have = new Set(applied.map((a) => a.version))
+    return {
+      path: this.path,
+      version: applied.length ? applied[applied.length - 1]!.version : 0,
+      latest: LATEST_VERSION,
+      pending: MIGRATIONS.filter((m) => !have.has(m.version)).map((m) => ({ version: m.version, name: m.name })),
+      applied: applied.map((a) => ({
+        version: a.version,
+        name: a.name,
+        appliedAt: a.applied_at,
+        modified: known.has(a.version) && checksum(known.get(a.version)!.sql) !== a.checksum,
+      })),
+    }
+  }
+
+  // ---------------------------------------------------------------- maintenance
+
+  /** Row counts and sizes. */
+  stats(): {
+    path: string
+    sizeBytes: number
+    walBytes: number
+    tables: Record<string, number>
+    bySource: Array<{ source: string; mentions: number; first: string | null; last: string | null }>
+  } {
+    const tables: Record<string, number> = {}
+    for (const t of ['mentions', 'mention_regions', 'analyses', 'crawl_runs', 'job_runs', 'alerts'])
+      tables[t] = (this.stmt(`select count(*) as n from ${t}`).get() as { n: number }).n
+    const bySource = this.stmt(
+      'select source, count(*) as mentions, min(published_at) as first, max(published_at) as last from mentions group by source order by mentions desc',
+    ).all() as Array<{ source: string; mentions: number; first: string | null; last: string | null }>
+    const size = (f: string) => {
+      try {
+        return statSync(f).size
+      } catch {
+        return 0
+      }
+    }
+    return {
+      path: this.path,
+      sizeBytes: this.path === ':memory:' ? 0 : size(this.path),
+      walBytes: this.path === ':memory:' ? 0 : size(this.path + '-wal'),
+      tables,
+      bySource,
+    }
+  }
+
+  /** integrity_check, foreign_key_check, the FTS index and the identity invariants. */
+  check(): { ok: boolean; problems: string[] } {
+    const problems: string[] = []
+    const integrity = this.db.prepare('pragma integrity_check').all() as Array<{ integrity_check: string }>
+    for (const r of integrity) if (r.integrity_check !== 'ok') problems.push(`integrity_check: ${r.integrity_check}`)
+    const fks = this.db.prepare('pragma foreign_key_check').all() as Array<{ table: string; rowid: number; parent: string }>
+    for (const r of fks.slice(0, 20)) problems.push(`foreign_key_check: ${r.table} row ${r.rowid} points to a missing ${r.parent}`)
+    if (fks.length > 20) problems.push(`foreign_key_check: … and ${fks.length - 20} more`)
+    try {
+      this.db.prepare("insert into mentions_fts(mentions_fts, rank) values('integrity-check', 0)").run()
+    } catch (err) {
+      problems.push(`full-text index: ${errorMessage(err)} (rebuild with \`yuqing db vacuum\`)`)
+    }
+    const ftsRows = (this.db.prepare('select count(*) as n from mentions_fts').get() as { n: number }).n
+    const mentions = (this.db.prepare('select count(*) as n from mentions').get() as { n: number }).n
+    if (ftsRows !== mentions) problems.push(`full-text index has ${ftsRows} rows for ${mentions} mentions (rebuild with \`yuqing db vacuum\`)`)
+    const dups = this.db
+      .prepare('select source, platform_id, count(*) as n from mentions where platform_id is not null group by 1, 2 having n > 1 limit 5')
+      .all() as Array<{ source: string; platform_id: string; n: number }>
+    for (const d of dups) problems.push(`duplicate mention ${d.source}/${d.platform_id} ×${d.n}`)
+    return { ok: problems.length === 0, problems }
+  }
+
+  /** Rebuilds the full-text index if it drifted, then VACUUM and ANALYZE. */
+  vacuum(): { beforeBytes: number; afterBytes: number; ftsRebuilt: boolean } {
+    const before = this.stats().sizeBytes
+    const ftsRows = (this.db.prepare('select count(*) as n from mentions_fts').get() as { n: number }).n
+    const mentions = (this.db.prepare('select count(*) as n from mentions').get() as { n: number }).n
+    let ftsRebuilt = false
+    if (ftsRows !== mentions) {
+      this.rebuildFts()
+      ftsRebuilt = true
+    }
+    this.db.pragma('wal_checkpoint(TRUNCATE)')
+    this.db.exec('VACUUM')
+    this.db.exec('ANALYZE')
+    return { beforeBytes: before, afterBytes: this.stats().sizeBytes, ftsRebuilt }
+  }
+
+  /** Re-creates the full-text index from the mentions table, in one transaction. */
+  rebuildFts(): void {
+    const ins = this.db.prepare('insert into mentions_fts (rowid, title, text) values (?, ?, ?)')
+    this.db.transaction(() => {
+      this.db.prepare("insert into mentions_fts(mentions_fts) values('delete-all')").run()
+      for (const r of this.db.prepare('select id, title, text from mentions').iterate() as Iterable<{ id: number; title: string | null; text: string }>)
+        ins.run(r.id, indexTokens(r.title), indexTokens(r.text))
+    })()
+  }
+
+  /** Online backup (SQLite backup API) to a new file; safe while others write. */
+  async backup(dest: string): Promise<{ path: string; bytes: number; pages: number }> {
+    mkdirSync(path.dirname(path.resolve(dest)), { recursive: true })
+    const res = await this.db.backup(dest)
+    return { path: path.resolve(dest), bytes: statSync(dest).size, pages: res.totalPages }
+  }
+
+  // ---------------------------------------------------------------- mentions
+
+  /**
+   * Inserts or updates a batch of mentions in one transaction. Identity: (source, platformId),
+   * else canonical URL. A row whose content hash is unchanged is not written. A row that cannot
+   * be stored is reported as rejected and does not affect the others.
+   */
+  upsertMentions(batch: MentionInput[], fetchedAt: Date = new Date()): UpsertSummary {
+    const bySourcePid = this.stmt('select id, content_hash from mentions where source = ? and platform_id = ?')
+    const byUrl = this.stmt('select id, content_hash, platform_id from mentions where canonical_url = ?')
+    const insert = this.stmt(`insert into mentions (source, platform_id, url, canonical_url, title, text, author_id, author_name,
+        author_followers, author_verified, published_at, published_raw, fetched_at, reposts, comments, likes, extra_json, raw_json,
+        content_hash, created_at, updated_at)
+      values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+      on conflict do nothing returning id`)
+    const update = this.stmt(`update mentions set platform_id = coalesce(platform_id, ?), url = ?,
+        canonical_url = coalesce(?, canonical_url), title = ?, text = ?, author_id = ?, author_name = ?,
+        author_followers = ?, author_verified = ?, published_at = ?, published_raw = ?, fetched_at = ?,
+        reposts = ?, comments = ?, likes = ?, extra_json = ?, raw_json = coalesce(?, raw_json),
+        content_hash = ?, updated_at = ?
+      where id = ?`)
+    const ftsDelete = this.stmt('delete from mentions_fts where rowid = ?')
+    const ftsInsert = this.stmt('insert into mentions_fts (rowid, title, text) values (?, ?, ?)')
+    const now = fetchedAt.toISOString()
+
+    const summary: UpsertSummary = { inserted: 0, updated: 0, unchanged: 0, rejected: 0, outcomes: [] }
+    const run = this.db.transaction((items: MentionInput[]) => {
+      for (const m of items) {
+        let outcome: UpsertOutcome
+        try {
+          outcome = this.upsertOne(m, now, { bySourcePid, byUrl, insert, update, ftsDelete, ftsInsert })
+        } catch (err) {
+          outcome = { status: 'rejected', reason: `database refused the row: ${errorMessage(err)}` }
+        }
+        summary[outcome.status]++
+        summary.outcomes.push(outcome)
+      }
+    })
+    try {
+      run.immediate(batch)
+    } catch (err) {
+      throw new StoreError(`writing ${batch.length} mentions failed, nothing of the batch was stored: ${errorMessage(err)}`, 'check disk space and that no other process holds the database', err)
+    }
+    return summary
+  }
+
+  private upsertOne(
+    m: MentionInput,
+    now: string,
+    s: Record<'bySourcePid' | 'byUrl' | 'insert' | 'update' | 'ftsDelete' | 'ftsInsert', Statement>,
+  ): UpsertOutcome {
+    const canon = m.url === null ? null : canonicalUrl(m.url)
+    const hash = contentHash(m)
+    const params = this.rowParams(m, canon, hash, now)
+    const title = indexTokens(m.title)
+    const text = indexTokens(m.text)
+    // Most rows of a crawl or import are new: try the insert first; a conflict on either
+    // identity (source + platform id, canonical URL) means the mention exists.
+    const inserted = s.insert.get(...params, now, now) as { id: number } | undefined
+    if (inserted) {
+      s.ftsInsert.run(inserted.id, title, text)
+      return { status: 'inserted', id: inserted.id }
+    }
+    const a = m.platformId === null ? undefined : (s.bySourcePid.get(m.source, m.platformId) as { id: number; content_hash: string } | undefined)
+    const b = canon === null ? undefined : (s.byUrl.get(canon) as { id: number; content_hash: string } | undefined)
+    if (a && b && a.id !== b.id)
+      return { status: 'rejected', reason: `platformId matches mention ${a.id} but url matches mention ${b.id}` }
+    const target = a ?? b
+    if (!target) return { status: 'rejected', reason: 'database refused the row (constraint)' }
+    if (target.content_hash === hash) return { status: 'unchanged', id: target.id }
+    s.update.run(...params.slice(1), now, target.id)
+    s.ftsDelete.run(target.id)
+    s.ftsInsert.run(target.id, title, text)
+    return { status: 'updated', id: target.id }
+  }
+
+  /** Positional parameters in column order: source, then the 18 columns insert and update both set. */
+  private rowParams(m: MentionInput, canon: string | null, hash: string, now: string): unknown[] {
+    return [
+      m.source,
+      m.platformId,
+      m.url,
+      canon,
+      m.title,
+      m.text,
+      m.authorId,
+      m.authorName,
+      m.authorFollowers,
+      m.authorVerified === null ? null : m.authorVerified ? 1 : 0,
+      m.publishedAt.toISOString(),
+      m.publishedRaw,
+      now,
+      m.reposts,
+      m.comments,
+      m.likes,
+      m.extra ? stableJson(m.extra) : null,
+      m.raw === null || m.raw === undefined ? null : JSON.stringify(m.raw),
+      hash,
+    ]
+  }
+
+  private filterSql(f: MentionFilter): { where: string; params: unknown[] } {
+    const clauses: string[] = []
+    const params: unknown[] = []
+    if (f.from) {
+      clauses.push('m.published_at >= ?')
+      params.push(f.from.toISOString())
+    }
+    if (f.to) {
+      clauses.push('m.published_at < ?')
+      params.push(f.to.toISOString())
+    }
+    if (f.sources?.length) {
+      clauses.push(`m.source in (${f.sources.map(() => '?').join(',')})`)
+      params.push(...f.sources)
+    }
+    if (f.regions?.length) {
+      clauses.push(`exists (select 1 from mention_regions r where r.mention_id = m.id and r.region_code in (${f.regions.map(() => '?').join(',')}))`)
+      params.push(...f.regions)
+    }
+    return { where: clauses.length ? `where ${clauses.join(' and ')}` : '', params }
+  }
+
+  /** Keys of `extra` fields present in the filtered mentions (CSV export needs its columns up front). */
+  extraKeys(f: MentionFilter = {}): string[] {
+    const { where, params } = this.filterSql(f)
+    const rows = this.db
+      .prepare(`select distinct j.key as k from mentions m, json_each(m.extra_json) j ${where} ${where ? 'and' : 'where'} m.extra_json is not null order by 1`)
+      .all(...params) as Array<{ k: string }>
+    return rows.map((r) => r.k)
+  }
+
+  /** Streams mentions in the interchange shape, ordered by publication time then id. */
+  *exportMentions(f: MentionFilter = {}): Generator<InterchangeRecord> {
+    const { where, params } = this.filterSql(f)
+    const stmt = this.db.prepare(
+      `select id, source, platform_id, url, title, text, author_id, author_name, author_followers, author_verified, published_at,
+        published_raw, reposts, comments, likes, extra_json from mentions m ${where} order by published_at, id`,
+    )
+    for (const r of stmt.iterate(...params) as Iterable<MentionRow>) yield toInterchange(r)
+  }
+
+  /** Mention ids whose title or text contains every term of a plain query (see fts-tokens.ts). */
+  searchIds(query: string, limit = 50): number[] {
+    const match = plainQueryToFts(query)
+    if (!match) return []
+    return (this.stmt('select rowid as id from mentions_fts where mentions_fts match ? order by rowid desc limit ?').all(match, limit) as Array<{ id: number }>).map(
+      (r) => r.id,
+    )
+  }
+
+  countMentions(): number {
+    return (this.stmt('select count(*) as n from mentions').get() as { n: number }).n
+  }
+}
+
+/** A stored row in the interchange shape: every schema field (null when absent), then extras. */
+function toInterchange(r: MentionRow): InterchangeRecord {
+  const raw = r.published_raw
+  const rawDate = raw ? parseIsoWithOffset(raw) : null
+  const out: InterchangeRecord = {
+    source: r.source,
+    platformId: r.platform_id,
+    url: r.url,
+    title: r.title,
+    text: r.text,
+    authorId: r.author_id,
+    authorName: r.author_name,
+    authorFollowers: r.author_followers,
+    authorVerified: r.author_verified === null ? null : r.author_verified === 1,
+    // The source's own ISO string when it is one (keeps its offset), else the UTC instant.
+    publishedAt: rawDate && rawDate.toISOString() === r.published_at ? raw : r.published_at,
+    reposts: r.reposts,
+    comments: r.comments,
+    likes: r.likes,
+  }
+  if (r.extra_json) {
+    const extra = JSON.parse(r.extra_json) as Record<string, unknown>
+    for (const [k, v] of Object.entries(extra)) if (!(INTERCHANGE_FIELDS as readonly string[]).includes(k)) out[k] = v
+  }
+  return out
+}
