@@ -1,6 +1,5 @@
 import { BaseCommand } from '../base-command.js'
 import { AppError, ExitCode } from '../core/errors.js'
-import { runDoctor } from '../services/doctor.js'
 
 export default class Doctor extends BaseCommand<typeof Doctor> {
   static override summary = 'Check Node, native addons, FTS5, Chromium, the config and the database (环境检查)'
@@ -8,6 +7,7 @@ export default class Doctor extends BaseCommand<typeof Doctor> {
   static override examples = ['<%= config.bin %> --config ws/yuqing.yaml doctor', '<%= config.bin %> doctor --json']
 
   async run(): Promise<void> {
+    const { runDoctor } = await import('../services/doctor.js')
     const report = runDoctor({ configFlag: this.flags.config, dbFlag: this.flags.db })
     const mark = { ok: '✔', warn: '!', fail: '✖' } as const
     this.output(report, (r) =>

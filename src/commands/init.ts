@@ -1,6 +1,5 @@
 import { Args, Flags } from '@oclif/core'
 import { BaseCommand } from '../base-command.js'
-import { initWorkspace } from '../services/init.js'
 
 export default class Init extends BaseCommand<typeof Init> {
   static override summary = 'Create a workspace: commented yuqing.yaml, data/ (SQLite) and reports/ (初始化工作区)'
@@ -12,6 +11,7 @@ export default class Init extends BaseCommand<typeof Init> {
   static override examples = ['<%= config.bin %> init /srv/yuqing', '<%= config.bin %> init ws --region 深圳市南山区']
 
   async run(): Promise<void> {
+    const { initWorkspace } = await import('../services/init.js')
     const res = initWorkspace(this.args.dir, { force: this.flags.force, region: this.flags.region })
     this.output(res, (r) =>
       [

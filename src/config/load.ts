@@ -12,6 +12,7 @@ import path from 'node:path'
 import { LineCounter, parseDocument, isMap, isScalar, type Document } from 'yaml'
 import type { z } from 'zod'
 import { ConfigError, UsageError, type ConfigIssue } from '../core/errors.js'
+import { editDistance } from '../core/text.js'
 import { configSchema, type Config, type RegionConfig } from './schema.js'
 
 /** A region as the gazetteer knows it; what config validation needs from it. */
@@ -101,18 +102,10 @@ function shapeAt(p: readonly PathPart[]): string[] | null {
 }
 
 function closest(word: string, options: string[]): string | undefined {
-  const dist = (a: string, b: string) => {
-    const d = Array.from({ length: a.length + 1 }, (_, i) => [i, ...Array(b.length).fill(0)] as number[])
-    for (let j = 1; j <= b.length; j++) d[0]![j] = j
-    for (let i = 1; i <= a.length; i++)
-      for (let j = 1; j <= b.length; j++)
-        d[i]![j] = Math.min(d[i - 1]![j]! + 1, d[i]![j - 1]! + 1, d[i - 1]![j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1))
-    return d[a.length]![b.length]!
-  }
   let best: string | undefined
   let bestD = Infinity
   for (const o of options) {
-    const dd = dist(word.toLowerCase(), o.toLowerCase())
+    const dd = editDistance(word.toLowerCase(), o.toLowerCase())
     if (dd < bestD) [best, bestD] = [o, dd]
   }
   return bestD <= Math.max(2, Math.floor(word.length / 3)) ? best : undefined
@@ -135,7 +128,8 @@ function describeIssue(issue: z.core.$ZodIssue, raw: unknown): Array<{ path: Pat
     }
     case 'invalid_type': {
       if (got === undefined) return [{ path: p, message: `is required (${issue.expected})` }]
-      const expected = issue.expected === 'int' ? 'a whole number' : `a${/^[aeio]/.test(issue.expected) ? 'n' : ''} ${issue.expected}`
+      const isInt = (issue as { format?: string }).format === 'safeint' || issue.expected === 'int' || /int/.test(issue.message)
+      const expected = isInt ? 'a whole number' : `a${/^[aeio]/.test(issue.expected) ? 'n' : ''} ${issue.expected}`
       return [{ path: p, message: `expected ${expected}, got ${show(got)}` }]
     }
     case 'invalid_value':
@@ -149,15 +143,23 @@ function describeIssue(issue: z.core.$ZodIssue, raw: unknown): Array<{ path: Pat
     }
     case 'invalid_union': {
       // discriminated union with an unknown discriminator
-      const t = (got as Record<string, unknown> | undefined)?.type
+      // zod 4 puts the discriminator itself at the end of the path.
+      const atType = p[p.length - 1] === 'type'
+      const t = atType ? got : (got as Record<string, unknown> | undefined)?.type
       return [
         {
-          path: t === undefined ? p : [...p, 'type'],
+          path: atType || t === undefined ? p : [...p, 'type'],
           message: `must have type one of "wecom", "dingtalk", "feishu", "webhook", "email"; got ${show(t)}`,
         },
       ]
     }
     default:
+      if (issue.message === 'weights must sum to 1' && got && typeof got === 'object') {
+        const w = got as Record<string, unknown>
+        const d = { visibility: 0.3, favourability: 0.4, risk: 0.2, responsiveness: 0.1 } as Record<string, number>
+        const sum = Object.keys(d).reduce((a, k) => a + (typeof w[k] === 'number' ? (w[k] as number) : d[k]!), 0)
+        return [{ path: p, message: `weights must sum to 1; they sum to ${+sum.toFixed(6)} (unset weights count at their defaults)` }]
+      }
       return [{ path: p, message: `${issue.message}; got ${show(got)}` }]
   }
 }
@@ -200,7 +202,7 @@ function checkRegions(raw: unknown, resolve: RegionResolver | undefined): { issu
       const res = resolve(name.trim())
       if (byCode) {
         if (!res.candidates.some((c) => c.code === byCode!.code) && res.match?.code !== byCode.code)
-          issues.push({ path: ['regions', i, 'name'], message: `${show(name)} is not the name of ${byCode.code} (${label(byCode)})` })
+          issues.push({ path: ['regions', i, 'name'], message: `${show(name)} is not the name of ${label(byCode)}` })
         else found.set(i, byCode)
       } else if (res.match) {
         found.set(i, res.match)
@@ -237,7 +239,7 @@ export function parseConfigText(text: string, opts: ParseOptions = {}): { config
   if (doc.errors.length) {
     throw new ConfigError(
       doc.errors.map((e) => ({
-        path: e.linePos?.[0] ? `line ${e.linePos[0].line}` : '(yaml)',
+        path: `line ${e.linePos?.[0]?.line ?? lc.linePos(e.pos[0]).line}`,
         message: `YAML syntax: ${e.message.split('\n')[0]}`,
       })),
       opts.file,

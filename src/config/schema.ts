@@ -18,11 +18,31 @@ export function isTimeZone(tz: string): boolean {
 }
 const timeZone = z.string().refine(isTimeZone, { message: `must be ${TIME_ZONE_HINT}` })
 
-/** 5 or 6 space-separated cron fields (sec? min hour dom mon dow), node-cron syntax. */
-const CRON_FIELD = /^(\*|\?|[0-9A-Za-z]+(-[0-9A-Za-z]+)?)(\/\d+)?(,(\*|[0-9A-Za-z]+(-[0-9A-Za-z]+)?)(\/\d+)?)*$/
+/** 5 or 6 space-separated cron fields (sec? min hour dom mon dow), node-cron syntax, ranges checked. */
+const CRON_RANGES: Array<[number, number]> = [
+  [0, 59], // minute
+  [0, 23], // hour
+  [1, 31], // day of month
+  [1, 12], // month
+  [0, 7], // day of week (0 and 7 are Sunday)
+]
+const NAMES: Record<string, number> = { jan: 1, feb: 2, mar: 3, apr: 4, may: 5, jun: 6, jul: 7, aug: 8, sep: 9, oct: 10, nov: 11, dec: 12, sun: 0, mon: 1, tue: 2, wed: 3, thu: 4, fri: 5, sat: 6 }
+function cronFieldOk(field: string, [lo, hi]: [number, number]): boolean {
+  return field.split(',').every((part) => {
+    const m = /^(\*|[0-9a-z]+(?:-[0-9a-z]+)?)(?:\/(\d+))?$/i.exec(part)
+    if (!m) return false
+    if (m[2] !== undefined && (Number(m[2]) < 1 || Number(m[2]) > hi)) return false
+    if (m[1] === '*') return true
+    const val = (v: string) => (/^\d+$/.test(v) ? Number(v) : NAMES[v.toLowerCase()] ?? NaN)
+    const [a, b] = m[1]!.split('-').map(val) as [number, number | undefined]
+    if (!(a >= lo && a <= hi)) return false
+    return b === undefined || (b >= a && b <= hi)
+  })
+}
 export function isCronExpression(expr: string): boolean {
   const f = expr.trim().split(/\s+/)
-  return (f.length === 5 || f.length === 6) && f.every((x) => CRON_FIELD.test(x))
+  if (f.length === 6) return cronFieldOk(f[0]!, [0, 59]) && f.slice(1).every((x, i) => cronFieldOk(x, CRON_RANGES[i]!))
+  return f.length === 5 && f.every((x, i) => cronFieldOk(x, CRON_RANGES[i]!))
 }
 const cron = z.string().refine(isCronExpression, {
   message: 'must be a cron expression with 5 fields (min hour day month weekday), e.g. "30 7 * * *"',

@@ -1,23 +1,25 @@
 /**
  * `yuqing import FILE`: streams JSONL or CSV mentions in the interchange schema into the store.
  *
- * Constant memory (one batch at a time), one transaction per batch (a kill loses at most the
- * batch in flight, and re-running the same import is idempotent), and a bad row is reported with
- * its line number, never aborting the import. Mentions are analysed by the NLP pipeline once it
- * exists (issue 3); today they are stored and indexed for full-text search.
+ * Constant memory (a bounded number of batches in flight), one transaction per batch (a kill
+ * loses at most the batch being written, and re-running the same import is idempotent), and a
+ * bad row is reported with its line number, never aborting the import. Parsing runs on a worker
+ * thread while the main thread writes, which roughly doubles throughput on two cores.
+ * Mentions are analysed by the NLP pipeline once it exists (issue 3); today they are stored
+ * and indexed for full-text search.
  */
-import { createReadStream, createWriteStream, statSync, type WriteStream } from 'node:fs'
-import { createInterface } from 'node:readline'
-import { createGunzip } from 'node:zlib'
+import { createWriteStream, existsSync, statSync, type WriteStream } from 'node:fs'
+import { fileURLToPath } from 'node:url'
+import { Worker } from 'node:worker_threads'
 import type { Readable } from 'node:stream'
-import { parse as parseCsv } from 'csv-parse'
 import { UsageError, errorMessage } from '../core/errors.js'
-import { validateInterchange, type MentionInput } from '../core/mention.js'
 import type { Clock } from '../core/clock.js'
 import { systemClock } from '../core/clock.js'
 import type { SqliteStore } from '../store/sqlite.js'
+import { openInput, parseBatches, type ImportFormat, type ParsedBatch } from './import-parse.js'
+import type { WorkerMessage, WorkerRequest } from './import-worker.js'
 
-export type ImportFormat = 'jsonl' | 'csv'
+export type { ImportFormat } from './import-parse.js'
 
 export interface ImportProgress {
   bytesRead: number
@@ -39,8 +41,10 @@ export interface ImportOptions {
   rejectsFile?: string
   onProgress?: (p: ImportProgress) => void
   clock?: Clock
-  /** Readable to use instead of opening `file` (stdin). */
+  /** Readable to use instead of opening `file` (stdin); parsed in-thread. */
   input?: Readable
+  /** Parse on a worker thread (default: true for files, when the compiled worker exists). */
+  threads?: boolean
 }
 
 export interface ImportSummary {
@@ -61,50 +65,46 @@ export interface ImportSummary {
 export function detectFormat(file: string): ImportFormat | null {
   const f = file.toLowerCase().replace(/\.gz$/, '')
   if (/\.(jsonl|ndjson|json)$/.test(f)) return 'jsonl'
-  if (/\.(csv|tsv)$/.test(f)) return f.endsWith('.tsv') ? null : 'csv'
+  if (/\.csv$/.test(f)) return 'csv'
   return null
 }
 
-interface Item {
-  line: number
-  value?: unknown
-  error?: string
-}
+// The worker runs from compiled code (dist/) even when this module runs from src/ under a test
+// runner; without a build, parsing falls back to the main thread.
+const WORKER = new URL('../../dist/services/import-worker.js', import.meta.url)
 
-async function* jsonlItems(input: Readable): AsyncGenerator<Item> {
-  const rl = createInterface({ input, crlfDelay: Infinity })
-  let line = 0
-  for await (const text of rl) {
-    line++
-    const t = line === 1 ? text.replace(/^\uFEFF/, '') : text
-    if (t.trim() === '') continue
-    try {
-      yield { line, value: JSON.parse(t) }
-    } catch (err) {
-      yield { line, error: `invalid JSON: ${errorMessage(err)}` }
+/** Batches parsed on a worker thread, at most `window` ahead of the consumer. */
+async function* workerBatches(req: WorkerRequest): AsyncGenerator<ParsedBatch> {
+  const worker = new Worker(fileURLToPath(WORKER), { workerData: req })
+  const queue: WorkerMessage[] = []
+  let wake: (() => void) | undefined
+  let failure: Error | undefined
+  worker.on('message', (m: WorkerMessage) => {
+    queue.push(m)
+    wake?.()
+  })
+  worker.on('error', (err) => {
+    failure = err
+    wake?.()
+  })
+  worker.on('exit', (code) => {
+    if (code !== 0 && !failure) failure = new Error(`import worker exited with code ${code}`)
+    queue.push({ type: 'done' })
+    wake?.()
+  })
+  try {
+    for (;;) {
+      while (queue.length === 0 && !failure) await new Promise<void>((r) => (wake = r))
+      if (failure) throw failure
+      const m = queue.shift()!
+      if (m.type === 'done') return
+      if (m.type === 'error') throw Object.assign(new Error(m.message), { code: m.code })
+      yield m.batch
+      worker.postMessage({ type: 'credit' })
     }
+  } finally {
+    await worker.terminate()
   }
-}
-
-async function* csvItems(input: Readable): AsyncGenerator<Item> {
-  const skipped: Item[] = []
-  const parser = parseCsv({
-    columns: (header: string[]) => header.map((h) => h.trim()),
-    bom: true,
-    skip_empty_lines: true,
-    relax_column_count: false,
-    skip_records_with_error: true,
-    info: true,
-  })
-  parser.on('skip', (err: Error & { lines?: number }) => {
-    skipped.push({ line: err.lines ?? 0, error: `bad CSV row: ${err.message}` })
-  })
-  input.pipe(parser)
-  for await (const rec of parser as AsyncIterable<{ record: Record<string, string>; info: { lines: number } }>) {
-    while (skipped.length) yield skipped.shift()!
-    yield { line: rec.info.lines, value: rec.record }
-  }
-  while (skipped.length) yield skipped.shift()!
 }
 
 export async function importFile(store: SqliteStore, file: string, opts: ImportOptions = {}): Promise<ImportSummary> {
@@ -113,12 +113,11 @@ export async function importFile(store: SqliteStore, file: string, opts: ImportO
   const batchSize = opts.batchSize ?? 5000
   const maxErrors = opts.maxErrors ?? 1000
   const clock = opts.clock ?? systemClock
+  const keepRaw = opts.rejectsFile !== undefined
   const started = Date.now()
 
   let totalBytes: number | null = null
-  let raw: Readable & { bytesRead?: number }
-  if (opts.input) raw = opts.input
-  else {
+  if (!opts.input) {
     try {
       const st = statSync(file)
       if (!st.isFile()) throw new Error('not a regular file')
@@ -126,12 +125,18 @@ export async function importFile(store: SqliteStore, file: string, opts: ImportO
     } catch (err) {
       throw new UsageError(`cannot read ${file}: ${errorMessage(err)}`, 'check the path')
     }
-    raw = createReadStream(file, { highWaterMark: 1 << 20 })
   }
-  const input: Readable = file.toLowerCase().endsWith('.gz') ? raw.pipe(createGunzip()) : raw
+  const useWorker = !opts.input && (opts.threads ?? true) && existsSync(WORKER)
+  let batches: AsyncGenerator<ParsedBatch>
+  if (useWorker) batches = workerBatches({ file, format, batchSize, keepRaw, window: 2 })
+  else if (opts.input) batches = parseBatches(opts.input, format, { batchSize, keepRaw, bytesRead: () => 0 })
+  else {
+    const { stream, bytesRead } = openInput(file)
+    batches = parseBatches(stream, format, { batchSize, keepRaw, bytesRead })
+  }
 
   let rejects: WriteStream | undefined
-  if (opts.rejectsFile) rejects = createWriteStream(opts.rejectsFile, { flags: 'w' })
+  if (opts.rejectsFile) rejects = createWriteStream(opts.rejectsFile, { flags: 'w', mode: 0o600 })
 
   const sum: ImportSummary = { file, format, rows: 0, inserted: 0, updated: 0, unchanged: 0, rejected: 0, errors: [], errorsOmitted: 0, seconds: 0 }
   const reject = (line: number, reason: string, row?: unknown) => {
@@ -140,54 +145,34 @@ export async function importFile(store: SqliteStore, file: string, opts: ImportO
     else sum.errorsOmitted++
     rejects?.write(JSON.stringify({ line, reason, row }) + '\n')
   }
-  const progress = () =>
-    opts.onProgress?.({
-      bytesRead: raw.bytesRead ?? 0,
-      totalBytes,
-      rows: sum.rows,
-      inserted: sum.inserted,
-      updated: sum.updated,
-      unchanged: sum.unchanged,
-      rejected: sum.rejected,
-    })
-
-  let batch: MentionInput[] = []
-  let lines: number[] = []
-  let rows: unknown[] = []
-  const flush = () => {
-    if (batch.length === 0) return
-    const res = store.upsertMentions(batch, clock.now())
-    sum.inserted += res.inserted
-    sum.updated += res.updated
-    sum.unchanged += res.unchanged
-    res.outcomes.forEach((o, i) => {
-      if (o.status === 'rejected') reject(lines[i]!, o.reason ?? 'rejected by the database', rows[i])
-    })
-    batch = []
-    lines = []
-    rows = []
-    progress()
-  }
 
   try {
-    const items = format === 'jsonl' ? jsonlItems(input) : csvItems(input)
-    for await (const item of items) {
-      sum.rows++
-      if (item.error !== undefined) {
-        reject(item.line, item.error)
-        continue
+    for await (const batch of batches) {
+      sum.rows += batch.rows.length
+      const good = batch.rows.filter((r) => r.row !== undefined)
+      for (const r of batch.rows) if (r.row === undefined) reject(r.line, r.error ?? 'rejected', r.raw)
+      if (good.length) {
+        const res = store.upsertPrepared(
+          good.map((r) => r.row!),
+          clock.now(),
+        )
+        sum.inserted += res.inserted
+        sum.updated += res.updated
+        sum.unchanged += res.unchanged
+        res.outcomes.forEach((o, i) => {
+          if (o.status === 'rejected') reject(good[i]!.line, o.reason ?? 'rejected by the database', good[i]!.raw)
+        })
       }
-      const v = validateInterchange(item.value)
-      if (!v.ok) {
-        reject(item.line, v.reason, item.value)
-        continue
-      }
-      batch.push(v.mention)
-      lines.push(item.line)
-      if (rejects) rows.push(item.value)
-      if (batch.length >= batchSize) flush()
+      opts.onProgress?.({
+        bytesRead: batch.bytesRead,
+        totalBytes,
+        rows: sum.rows,
+        inserted: sum.inserted,
+        updated: sum.updated,
+        unchanged: sum.unchanged,
+        rejected: sum.rejected,
+      })
     }
-    flush()
   } catch (err) {
     if (err instanceof UsageError) throw err
     const e = err as NodeJS.ErrnoException

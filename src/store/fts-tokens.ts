@@ -17,22 +17,59 @@
  * The result is space-joined and indexed by FTS5's unicode61 tokenizer, which keeps each token whole.
  */
 
-const CJK = /[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}\p{Script=Hangul}〇]/u
-const SEGMENT = /([\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}\p{Script=Hangul}〇]+)|([\p{L}\p{N}]+)/gu
 const ZERO_WIDTH = /[\u200b-\u200f\u2060\ufeff]/g
+const LETTER_OR_DIGIT = /[\p{L}\p{N}]/u
+// Anything outside these cheap ranges is normalised first (full-width forms, compatibility chars).
+const NEEDS_NFKC = /[^\u0000-\u007f\u3400-\u4dbf\u4e00-\u9fff\u3000-\u303f]/
+
+/** Han, kana and hangul code points: the characters that form bigrams. */
+export function isCjk(cp: number): boolean {
+  return (
+    (cp >= 0x4e00 && cp <= 0x9fff) ||
+    (cp >= 0x3400 && cp <= 0x4dbf) ||
+    (cp >= 0x20000 && cp <= 0x323af) ||
+    (cp >= 0xf900 && cp <= 0xfaff) ||
+    cp === 0x3007 ||
+    (cp >= 0x3040 && cp <= 0x30ff) ||
+    (cp >= 0x31f0 && cp <= 0x31ff) ||
+    (cp >= 0xac00 && cp <= 0xd7af) ||
+    (cp >= 0x1100 && cp <= 0x11ff) ||
+    (cp >= 0x3130 && cp <= 0x318f)
+  )
+}
+
+function isWordChar(cp: number, ch: string): boolean {
+  if (cp < 0x80) return (cp >= 0x61 && cp <= 0x7a) || (cp >= 0x30 && cp <= 0x39) || (cp >= 0x41 && cp <= 0x5a)
+  return LETTER_OR_DIGIT.test(ch)
+}
 
 /** Normalises text the way both the index and queries see it. */
 export function normaliseForIndex(text: string): string {
-  return text.normalize('NFKC').replace(ZERO_WIDTH, '').toLowerCase()
+  const t = NEEDS_NFKC.test(text) ? text.normalize('NFKC').replace(ZERO_WIDTH, '') : text
+  return t.toLowerCase()
 }
 
 /** Splits normalised text into runs: CJK runs and letter/digit words, in order. */
 function runs(text: string): Array<{ cjk: boolean; value: string }> {
   const out: Array<{ cjk: boolean; value: string }> = []
-  for (const m of normaliseForIndex(text).matchAll(SEGMENT)) {
-    if (m[1]) out.push({ cjk: true, value: m[1] })
-    else if (m[2]) out.push({ cjk: false, value: m[2] })
+  const s = normaliseForIndex(text)
+  let start = -1
+  let cjkRun = false
+  for (let i = 0; i < s.length; ) {
+    const cp = s.codePointAt(i)!
+    const width = cp > 0xffff ? 2 : 1
+    const kind = isCjk(cp) ? 1 : isWordChar(cp, s.slice(i, i + width)) ? 2 : 0
+    if (start >= 0 && (kind === 0 || (kind === 1) !== cjkRun)) {
+      out.push({ cjk: cjkRun, value: s.slice(start, i) })
+      start = -1
+    }
+    if (kind !== 0 && start < 0) {
+      start = i
+      cjkRun = kind === 1
+    }
+    i += width
   }
+  if (start >= 0) out.push({ cjk: cjkRun, value: s.slice(start) })
   return out
 }
 
@@ -63,21 +100,18 @@ export function indexTokens(text: string | null | undefined): string {
  * Returns null when the term holds nothing searchable (only punctuation).
  */
 export function termToFts(term: string): string | null {
-  const parts: string[] = []
-  for (const r of runs(term)) {
-    if (r.cjk) {
-      const chars = Array.from(r.value)
-      // A single character: any token that starts with it (bigram or run-final unigram).
-      if (chars.length === 1) parts.push(`"${chars[0]}" *`)
-      else parts.push(cjkTokens(r.value, false).join(' '))
-    } else {
-      parts.push(r.value)
-    }
-  }
-  if (parts.length === 0) return null
-  // A lone prefix fragment must stay outside quotes for FTS5; everything else is a phrase.
-  if (parts.length === 1 && parts[0]!.endsWith(' *')) return parts[0]!
-  return `"${parts.join(' ').replace(/"/g, '').replace(/ \*/g, '')}"`
+  const rs = runs(term)
+  if (rs.length === 0) return null
+  const first = rs[0]!
+  // A single character: any token that starts with it (a bigram, or a run-final unigram).
+  if (rs.length === 1 && first.cjk && Array.from(first.value).length === 1) return `"${first.value}" *`
+  // Mirror the index: a CJK run followed by another run ends there in the text too, so its
+  // run-final unigram sits between them. Tokens hold only letters, digits and CJK: no quoting issues.
+  const parts = rs.map((r, i) => (r.cjk ? cjkTokens(r.value, i < rs.length - 1).join(' ') : r.value))
+  // A final single CJK character may continue in the text (3号 in 3号线): match it as a prefix.
+  const last = rs[rs.length - 1]!
+  const prefix = last.cjk && Array.from(last.value).length === 1 ? ' *' : ''
+  return `"${parts.join(' ')}"${prefix}`
 }
 
 /**
@@ -92,5 +126,6 @@ export function plainQueryToFts(query: string): string | null {
 
 /** True when the string holds at least one CJK character. */
 export function hasCjk(s: string): boolean {
-  return CJK.test(s)
+  for (const ch of s) if (isCjk(ch.codePointAt(0)!)) return true
+  return false
 }

@@ -1,6 +1,5 @@
 import { Args, Flags } from '@oclif/core'
 import { BaseCommand } from '../../base-command.js'
-import { backupDb } from '../../services/db.js'
 import { formatBytes } from '../../render/format.js'
 
 export default class DbBackup extends BaseCommand<typeof DbBackup> {
@@ -10,6 +9,7 @@ export default class DbBackup extends BaseCommand<typeof DbBackup> {
   static override examples = ['<%= config.bin %> db backup backups/yuqing-$(date +%F).db']
 
   async run(): Promise<void> {
+    const { backupDb } = await import('../../services/db.js')
     const res = await backupDb(await this.context(), this.args.file, { force: this.flags.force })
     this.output(res, (r) => `backed up to ${r.path} (${formatBytes(r.bytes)})`)
   }

@@ -1,5 +1,4 @@
 import { BaseCommand } from '../../base-command.js'
-import { migrateDb } from '../../services/db.js'
 
 export default class DbMigrate extends BaseCommand<typeof DbMigrate> {
   static override summary = 'Apply pending schema migrations (数据库迁移)'
@@ -7,6 +6,7 @@ export default class DbMigrate extends BaseCommand<typeof DbMigrate> {
   static override examples = ['<%= config.bin %> db migrate', '<%= config.bin %> db migrate --db data/yuqing.db --json']
 
   async run(): Promise<void> {
+    const { migrateDb } = await import('../../services/db.js')
     const res = migrateDb(await this.context())
     this.output(res, (r) =>
       r.applied.length ? `migrated ${r.path} to version ${r.version} (applied ${r.applied.join(', ')})` : `${r.path} is up to date (version ${r.version})`,

@@ -1,5 +1,4 @@
 import { BaseCommand } from '../../base-command.js'
-import { dbStats } from '../../services/db.js'
 import { formatBytes } from '../../render/format.js'
 
 export default class DbStats extends BaseCommand<typeof DbStats> {
@@ -7,6 +6,7 @@ export default class DbStats extends BaseCommand<typeof DbStats> {
   static override examples = ['<%= config.bin %> db stats', '<%= config.bin %> db stats --json']
 
   async run(): Promise<void> {
+    const { dbStats } = await import('../../services/db.js')
     const st = dbStats(await this.context())
     this.output(st, (s) =>
       [

@@ -1,11 +1,11 @@
 import { BaseCommand } from '../../base-command.js'
-import { dbStatus } from '../../services/db.js'
 
 export default class DbStatus extends BaseCommand<typeof DbStatus> {
   static override summary = 'Show the schema version and pending migrations'
   static override examples = ['<%= config.bin %> db status']
 
   async run(): Promise<void> {
+    const { dbStatus } = await import('../../services/db.js')
     const st = dbStatus(await this.context())
     this.output(st, (s) =>
       [

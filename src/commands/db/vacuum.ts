@@ -1,5 +1,4 @@
 import { BaseCommand } from '../../base-command.js'
-import { vacuumDb } from '../../services/db.js'
 import { formatBytes } from '../../render/format.js'
 
 export default class DbVacuum extends BaseCommand<typeof DbVacuum> {
@@ -7,6 +6,7 @@ export default class DbVacuum extends BaseCommand<typeof DbVacuum> {
   static override examples = ['<%= config.bin %> db vacuum']
 
   async run(): Promise<void> {
+    const { vacuumDb } = await import('../../services/db.js')
     const res = vacuumDb(await this.context())
     this.output(res, (r) => `vacuumed: ${formatBytes(r.beforeBytes)} → ${formatBytes(r.afterBytes)}${r.ftsRebuilt ? ' (full-text index rebuilt)' : ''}`)
   }

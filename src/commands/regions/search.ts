@@ -1,6 +1,5 @@
 import { Args, Flags } from '@oclif/core'
 import { BaseCommand } from '../../base-command.js'
-import { searchRegions } from '../../services/regions.js'
 import { renderTable } from '../../render/table.js'
 
 export default class RegionsSearch extends BaseCommand<typeof RegionsSearch> {
@@ -13,6 +12,7 @@ export default class RegionsSearch extends BaseCommand<typeof RegionsSearch> {
   static override examples = ['<%= config.bin %> regions search 南山', '<%= config.bin %> regions search 宝安 --json']
 
   async run(): Promise<void> {
+    const { searchRegions } = await import('../../services/regions.js')
     const res = searchRegions(this.args.query, { limit: this.flags.limit, includeZones: this.flags.zones })
     this.output(res, (r) =>
       r.results.length === 0

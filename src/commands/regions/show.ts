@@ -1,6 +1,5 @@
 import { Args } from '@oclif/core'
 import { BaseCommand } from '../../base-command.js'
-import { showRegion } from '../../services/regions.js'
 
 export default class RegionsShow extends BaseCommand<typeof RegionsShow> {
   static override summary = 'Show one county-level unit: names, parents, former names, streets (街道/乡镇)'
@@ -8,6 +7,7 @@ export default class RegionsShow extends BaseCommand<typeof RegionsShow> {
   static override examples = ['<%= config.bin %> regions show 440306', '<%= config.bin %> regions show 440305 --json']
 
   async run(): Promise<void> {
+    const { showRegion } = await import('../../services/regions.js')
     const r = showRegion(this.args.code)
     this.output(r, (x) =>
       [

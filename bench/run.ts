@@ -1,0 +1,135 @@
+/**
+ * `npm run bench`: figures for the foundation.
+ *  - import: a generated 1,000,000-row JSONL through the real CLI (`yuqing import --json`),
+ *    rows/s and peak RSS; the same file again (every row must be unchanged); a 200,000-row file
+ *    for the peak-RSS ratio that shows memory does not grow with the input.
+ *  - full-text search latency on the imported database (2-character and longer terms).
+ *  - `yuqing --help` start-up time.
+ * Options: --rows N (default 1,000,000). Writes bench/out/foundation.json.
+ */
+import { spawn } from 'node:child_process'
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import os from 'node:os'
+import path from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { writeJsonl } from '../test/helpers/generate.js'
+import { SqliteStore } from '../src/store/sqlite.js'
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..')
+const bin = path.join(root, 'bin', 'run.js')
+const arg = (name: string, d: number) => {
+  const i = process.argv.indexOf(name)
+  return i > 0 ? Number(process.argv[i + 1]) : d
+}
+const ROWS = arg('--rows', 1_000_000)
+const SMALL = Math.max(1000, Math.round(ROWS / 5))
+
+/** Runs the CLI, polling its peak RSS (VmHWM) on Linux. */
+function cli(args: string[]): Promise<{ code: number; stdout: string; stderr: string; seconds: number; peakRssMb: number | null }> {
+  return new Promise((resolve, reject) => {
+    const t0 = performance.now()
+    const child = spawn(process.execPath, [bin, ...args], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, YUQING_CONFIG: '', YUQING_DB: '' } })
+    let stdout = ''
+    let stderr = ''
+    let peak: number | null = null
+    child.stdout.on('data', (d) => (stdout += d))
+    child.stderr.on('data', (d) => (stderr += d))
+    const poll = setInterval(() => {
+      try {
+        const m = /VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${child.pid}/status`, 'utf8'))
+        if (m) peak = Math.max(peak ?? 0, Number(m[1]) / 1024)
+      } catch {
+        /* exited, or not Linux */
+      }
+    }, 50)
+    child.on('error', reject)
+    child.on('close', (code) => {
+      clearInterval(poll)
+      resolve({ code: code ?? -1, stdout, stderr, seconds: (performance.now() - t0) / 1000, peakRssMb: peak === null ? null : Math.round(peak) })
+    })
+  })
+}
+
+function pct(sorted: number[], p: number): number {
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!
+}
+
+async function main(): Promise<void> {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'yuqing-bench-'))
+  const out: Record<string, unknown> = { rows: ROWS, node: process.version, cpus: os.cpus().length, date: new Date().toISOString() }
+  try {
+    console.log(`yuqing foundation bench: ${ROWS.toLocaleString('en-US')} rows, ${os.cpus().length} cores, Node ${process.version}`)
+    const big = path.join(dir, 'mentions.jsonl')
+    const small = path.join(dir, 'small.jsonl')
+    let t = performance.now()
+    const bytes = await writeJsonl(big, { rows: ROWS, seed: 7 })
+    await writeJsonl(small, { rows: SMALL, seed: 8, startId: 5_990_000_000_000_000 })
+    console.log(`generated ${(bytes / 2 ** 20).toFixed(0)} MiB JSONL in ${((performance.now() - t) / 1000).toFixed(1)} s`)
+
+    const db = path.join(dir, 'bench.db')
+    const first = await cli(['import', big, '--db', db, '--json'])
+    if (first.code !== 0) throw new Error(`import failed (${first.code}): ${first.stderr}`)
+    const s1 = JSON.parse(first.stdout)
+    const rate1 = ROWS / first.seconds
+    console.log(`import (new rows):        ${first.seconds.toFixed(1)} s  ${Math.round(rate1).toLocaleString('en-US')} rows/s  peak RSS ${first.peakRssMb} MB  inserted ${s1.inserted} rejected ${s1.rejected}`)
+
+    const again = await cli(['import', big, '--db', db, '--json'])
+    const s2 = JSON.parse(again.stdout)
+    const rate2 = ROWS / again.seconds
+    console.log(`import again (unchanged): ${again.seconds.toFixed(1)} s  ${Math.round(rate2).toLocaleString('en-US')} rows/s  peak RSS ${again.peakRssMb} MB  unchanged ${s2.unchanged} inserted ${s2.inserted} updated ${s2.updated}`)
+
+    const smallRun = await cli(['import', small, '--db', path.join(dir, 'small.db'), '--json'])
+    const memRatio = first.peakRssMb && smallRun.peakRssMb ? first.peakRssMb / smallRun.peakRssMb : null
+    console.log(
+      `constant memory: peak RSS ${smallRun.peakRssMb} MB for ${SMALL.toLocaleString('en-US')} rows vs ${first.peakRssMb} MB for ${ROWS.toLocaleString('en-US')} rows (ratio ${memRatio?.toFixed(2)} for ${(ROWS / SMALL).toFixed(0)}× the rows)`,
+    )
+
+    const store = SqliteStore.open(db, { readonly: true })
+    const lat: Record<string, { p50: number; p95: number; hits: number }> = {}
+    for (const [label, terms] of [
+      ['2-char', ['宝安', '地铁', '投诉', '拥堵', '暴雨', '医院']],
+      ['3+ char', ['宝安区', '西乡街道', '交通事故', '政务大厅', '城中村']],
+      ['two terms', ['宝安 拥堵', '沙井 投诉', '深圳 暴雨']],
+    ] as const) {
+      const times: number[] = []
+      let hits = 0
+      for (let rep = 0; rep < 5; rep++)
+        for (const q of terms) {
+          const t0 = performance.now()
+          hits += store.searchIds(q, 50).length
+          times.push(performance.now() - t0)
+        }
+      times.sort((a, b) => a - b)
+      lat[label] = { p50: +pct(times, 50).toFixed(2), p95: +pct(times, 95).toFixed(2), hits }
+      console.log(`search ${label.padEnd(9)} (latest 50 ids): p50 ${lat[label]!.p50} ms  p95 ${lat[label]!.p95} ms`)
+    }
+    const stats = store.stats()
+    store.close()
+    console.log(`database: ${(stats.sizeBytes / 2 ** 20).toFixed(0)} MiB for ${stats.tables.mentions?.toLocaleString('en-US')} mentions`)
+
+    const helps: number[] = []
+    for (let i = 0; i < 5; i++) helps.push((await cli(['--help'])).seconds * 1000)
+    helps.sort((a, b) => a - b)
+    console.log(`yuqing --help: median ${helps[2]!.toFixed(0)} ms (target < 300 ms)`)
+
+    Object.assign(out, {
+      import: { seconds: first.seconds, rowsPerSecond: Math.round(rate1), peakRssMb: first.peakRssMb, summary: { ...s1, errors: undefined } },
+      reimport: { seconds: again.seconds, rowsPerSecond: Math.round(rate2), peakRssMb: again.peakRssMb, unchanged: s2.unchanged },
+      memory: { smallRows: SMALL, smallPeakRssMb: smallRun.peakRssMb, ratio: memRatio },
+      search: lat,
+      dbMiB: Math.round(stats.sizeBytes / 2 ** 20),
+      helpMs: Math.round(helps[2]!),
+    })
+    const verdict = [
+      rate1 >= 50_000 ? `PASS import ≥ 50,000 rows/s (${(rate1 / 50_000).toFixed(2)}× target)` : `MISS import ${Math.round(rate1)} rows/s < 50,000 (${(rate1 / 50_000).toFixed(2)}× target)`,
+      s2.unchanged === ROWS ? 'PASS re-import: every row unchanged' : `MISS re-import: ${s2.unchanged} of ${ROWS} unchanged`,
+    ]
+    for (const v of verdict) console.log(v)
+    mkdirSync(path.join(root, 'bench', 'out'), { recursive: true })
+    writeFileSync(path.join(root, 'bench', 'out', 'foundation.json'), JSON.stringify(out, null, 2) + '\n')
+  } finally {
+    rmSync(dir, { recursive: true, force: true })
+  }
+}
+
+await main()

@@ -1,0 +1,179 @@
+/**
+ * The SQLite store on real temp-file databases: migrations, idempotent upserts by both
+ * identities, the bigram full-text index, check/vacuum/backup.
+ */
+import { afterEach, describe, expect, it } from 'vitest'
+import path from 'node:path'
+import { SqliteStore } from '../../src/store/sqlite.js'
+import { validateInterchange, type MentionInput } from '../../src/core/mention.js'
+import { LATEST_VERSION } from '../../src/store/migrations.js'
+import { tmpDir } from '../helpers/cli.js'
+
+function mention(over: Record<string, unknown> = {}): MentionInput {
+  const v = validateInterchange({
+    source: 'weibo',
+    platformId: '4900000000000001',
+    url: 'https://m.weibo.cn/detail/4900000000000001',
+    text: '宝安区西乡街道地铁站今天很拥堵[怒]',
+    authorId: 'u1',
+    authorName: '深圳小明',
+    authorFollowers: 120,
+    authorVerified: false,
+    publishedAt: '2026-11-25T08:30:00+08:00',
+    reposts: 3,
+    comments: 5,
+    likes: 10,
+    ...over,
+  })
+  if (!v.ok) throw new Error(v.reason)
+  return v.mention
+}
+
+const cleanups: Array<() => void> = []
+afterEach(() => cleanups.splice(0).forEach((f) => f()))
+function openTemp(): SqliteStore {
+  const t = tmpDir()
+  const s = SqliteStore.open(path.join(t.dir, 'y.db'))
+  cleanups.push(() => {
+    s.close()
+    t.cleanup()
+  })
+  return s
+}
+
+describe('migrations', () => {
+  it('creates every table once, records the version, and is idempotent', () => {
+    const s = openTemp()
+    const tables = (s.db.prepare("select name from sqlite_schema where type in ('table') order by name").all() as Array<{ name: string }>).map((r) => r.name)
+    for (const t of ['mentions', 'mention_regions', 'analyses', 'crawl_runs', 'job_runs', 'alerts', 'mentions_fts', 'schema_migrations']) expect(tables).toContain(t)
+    expect(s.status()).toMatchObject({ version: LATEST_VERSION, pending: [] })
+    expect(s.migrate()).toEqual([])
+    expect(s.db.pragma('journal_mode', { simple: true })).toBe('wal')
+    expect(s.db.pragma('foreign_keys', { simple: true })).toBe(1)
+  })
+
+  it('refuses a database written by a newer yuqing', () => {
+    const t = tmpDir()
+    cleanups.push(t.cleanup)
+    const file = path.join(t.dir, 'new.db')
+    const s = SqliteStore.open(file)
+    s.db.prepare("insert into schema_migrations values (999, 'future', 'x', '2030-01-01')").run()
+    s.close()
+    expect(() => SqliteStore.open(file)).toThrow(/schema version 999, newer than this yuqing/)
+  })
+})
+
+describe('upsert', () => {
+  it('inserts, then reports the same row unchanged and a changed row updated', () => {
+    const s = openTemp()
+    const a = s.upsertMentions([mention()])
+    expect(a).toMatchObject({ inserted: 1, updated: 0, unchanged: 0, rejected: 0 })
+    expect(s.upsertMentions([mention()])).toMatchObject({ inserted: 0, unchanged: 1 })
+    const u = s.upsertMentions([mention({ likes: 11 })])
+    expect(u).toMatchObject({ updated: 1 })
+    expect(u.outcomes[0]!.id).toBe(a.outcomes[0]!.id)
+    expect(s.countMentions()).toBe(1)
+    const row = s.db.prepare('select likes, published_at, published_raw from mentions').get()
+    expect(row).toEqual({ likes: 11, published_at: '2026-11-25T00:30:00.000Z', published_raw: '2026-11-25T08:30:00+08:00' })
+  })
+
+  it('identifies a mention by canonical URL when there is no platform id (tracking params, fragment, host case)', () => {
+    const s = openTemp()
+    const base = { source: 'news', platformId: null, title: '宝安新增三所学校', text: '深圳市宝安区今年新增三所公办学校。' }
+    s.upsertMentions([mention({ ...base, url: 'https://News.Example.cn/a/1.html?b=2&a=1' })])
+    const again = s.upsertMentions([mention({ ...base, url: 'https://news.example.cn/a/1.html?a=1&utm_source=wx&b=2#top' })])
+    expect(again.unchanged + again.updated).toBe(1)
+    expect(s.countMentions()).toBe(1)
+  })
+
+  it('rejects a row whose platform id and URL point at two different mentions, keeping the batch', () => {
+    const s = openTemp()
+    s.upsertMentions([mention(), mention({ platformId: '2', url: 'https://m.weibo.cn/detail/2' })])
+    const r = s.upsertMentions([mention({ url: 'https://m.weibo.cn/detail/2', text: 'changed' }), mention({ platformId: '3', url: null })])
+    expect(r.rejected).toBe(1)
+    expect(r.outcomes[0]!.reason).toMatch(/platformId matches mention \d+ but url matches mention \d+/)
+    expect(r.inserted).toBe(1)
+    expect(s.countMentions()).toBe(3)
+  })
+})
+
+describe('full-text search (bigram index)', () => {
+  function seeded(): SqliteStore {
+    const s = openTemp()
+    s.upsertMentions([
+      mention({ platformId: '1', url: null, text: '宝安区西乡街道地铁站今天很拥堵' }),
+      mention({ platformId: '2', url: null, text: '南山区科技园iPhone15发布会', title: 'ＡＢＣ新闻' }),
+      mention({ platformId: '3', url: null, text: '宝 安 两个字分开写' }),
+      mention({ platformId: '4', url: null, text: '福永的5G基站建设' }),
+    ])
+    return s
+  }
+  const ids = (s: SqliteStore, q: string) => s.searchIds(q).map((id) => (s.db.prepare('select platform_id from mentions where id = ?').get(id) as { platform_id: string }).platform_id).sort()
+
+  it('matches 2-character words that FTS5 trigram cannot (宝安 inside 宝安区)', () => {
+    const s = seeded()
+    expect(ids(s, '宝安')).toEqual(['1'])
+    expect(ids(s, '宝安区')).toEqual(['1'])
+    expect(ids(s, '西乡街道地铁')).toEqual(['1'])
+  })
+  it('requires the characters to be adjacent (宝 安 apart is not 宝安)', () => {
+    const s = seeded()
+    expect(ids(s, '宝安')).not.toContain('3')
+    expect(ids(s, '安宝')).toEqual([])
+  })
+  it('matches single characters, Latin words case-insensitively, full-width as half-width, and AND of terms', () => {
+    const s = seeded()
+    expect(ids(s, '堵')).toEqual(['1'])
+    expect(ids(s, 'iphone15')).toEqual(['2'])
+    expect(ids(s, 'abc')).toEqual(['2'])
+    expect(ids(s, '5g 福永')).toEqual(['4'])
+    expect(ids(s, '宝安 南山')).toEqual([])
+    expect(ids(s, '"科技园iPhone15"')).toEqual(['2'])
+  })
+  it('survives FTS5 syntax in user input', () => {
+    const s = seeded()
+    for (const q of ['"', 'AND', 'OR NOT', '宝安*', '(宝安', 'a:b', '-宝安', '^', '宝安"区']) expect(() => s.searchIds(q)).not.toThrow()
+    expect(ids(s, '宝安*')).toEqual(['1'])
+  })
+  it('re-indexes an updated mention and drops a deleted one', () => {
+    const s = seeded()
+    s.upsertMentions([mention({ platformId: '1', url: null, text: '龙华区暴雨' })])
+    expect(ids(s, '宝安')).toEqual([])
+    expect(ids(s, '暴雨')).toEqual(['1'])
+    s.db.prepare("delete from mentions where platform_id = '4'").run()
+    expect(ids(s, '福永')).toEqual([])
+    expect(s.check()).toEqual({ ok: true, problems: [] })
+  })
+})
+
+describe('maintenance', () => {
+  it('check finds a dangling foreign key and a drifted FTS index; vacuum repairs the index', () => {
+    const s = openTemp()
+    s.upsertMentions([mention()])
+    expect(s.check().ok).toBe(true)
+    s.db.pragma('foreign_keys = OFF')
+    s.db.prepare("insert into analyses (mention_id, model_version, analyzed_at) values (999, 'x', '2026-01-01')").run()
+    s.db.prepare('delete from mentions_fts').run()
+    const res = s.check()
+    expect(res.ok).toBe(false)
+    expect(res.problems.join('\n')).toMatch(/foreign_key_check: analyses/)
+    expect(res.problems.join('\n')).toMatch(/full-text index has 0 rows for 1 mentions/)
+    s.db.prepare('delete from analyses').run()
+    s.db.pragma('foreign_keys = ON')
+    expect(s.vacuum().ftsRebuilt).toBe(true)
+    expect(s.check()).toEqual({ ok: true, problems: [] })
+    expect(s.searchIds('西乡').length).toBe(1)
+  })
+
+  it('backup produces a consistent copy with the same rows', async () => {
+    const s = openTemp()
+    s.upsertMentions([mention(), mention({ platformId: '2', url: null })])
+    const t = tmpDir()
+    cleanups.push(t.cleanup)
+    const res = await s.backup(path.join(t.dir, 'b.db'))
+    const copy = SqliteStore.open(res.path, { readonly: true })
+    expect(copy.countMentions()).toBe(2)
+    expect(copy.check().ok).toBe(true)
+    copy.close()
+  })
+})
