@@ -212,7 +212,7 @@ function checkRegions(raw: unknown, resolve: RegionResolver | undefined): { issu
           message: `${show(name)} is ambiguous: ${res.candidates.map(label).join(', ')}; add its code, or qualify it as ${res.candidates[0]!.prefecture.name}${res.candidates[0]!.name}`,
         })
       } else {
-        const near = res.candidates.slice(0, 3).map(label)
+        const near = res.candidates.slice(0, 5).map(label)
         issues.push({
           path: ['regions', i, 'name'],
           message: `unknown region ${show(name)}${near.length ? `; did you mean ${near.join(', ')}?` : '; look it up with `yuqing regions search`'}`,

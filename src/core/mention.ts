@@ -5,7 +5,7 @@
  * Times are instants (`Date`, stored as UTC ISO strings); `publishedRaw` keeps the date string
  * exactly as the source gave it, for audit.
  */
-import { createHash } from 'node:crypto'
+import { hash as oneShotHash } from 'node:crypto'
 import { canonicalUrl } from './url.js'
 
 export interface MentionInput {
@@ -193,25 +193,22 @@ export function stableJson(v: unknown): string {
  * the same hash, which is how a repeated import reports rows as unchanged.
  */
 export function contentHash(m: MentionInput): string {
-  const h = createHash('sha1')
-  h.update(
-    JSON.stringify([
-      m.source,
-      m.platformId,
-      m.url === null ? null : canonicalUrl(m.url),
-      m.title,
-      m.text,
-      m.authorId,
-      m.authorName,
-      m.authorFollowers,
-      m.authorVerified,
-      m.publishedAt.getTime(),
-      m.publishedRaw,
-      m.reposts,
-      m.comments,
-      m.likes,
-    ]),
-  )
-  if (m.extra) h.update(stableJson(m.extra))
-  return h.digest('base64url')
+  const fields = JSON.stringify([
+    m.source,
+    m.platformId,
+    m.url === null ? null : canonicalUrl(m.url),
+    m.title,
+    m.text,
+    m.authorId,
+    m.authorName,
+    m.authorFollowers,
+    m.authorVerified,
+    m.publishedAt.getTime(),
+    m.publishedRaw,
+    m.reposts,
+    m.comments,
+    m.likes,
+  ])
+  // One-shot hashing (Node ≥ 20.12) is ~2x faster than createHash for short inputs.
+  return oneShotHash('sha1', m.extra ? fields + stableJson(m.extra) : fields, 'base64url')
 }

@@ -4,7 +4,6 @@
  * tokenising overlap with the SQLite writes on the main thread; or in-thread (stdin, tests).
  */
 import { createReadStream } from 'node:fs'
-import { createInterface } from 'node:readline'
 import { createGunzip } from 'node:zlib'
 import type { Readable } from 'node:stream'
 import { parse as parseCsv } from 'csv-parse'
@@ -35,13 +34,28 @@ interface Item {
   error?: string
 }
 
+/** Splits a byte stream into lines (LF or CRLF) without readline's per-line overhead. */
+async function* lines(input: Readable): AsyncGenerator<string> {
+  let rest: Buffer | null = null
+  for await (const chunk of input as AsyncIterable<Buffer>) {
+    const buf: Buffer = rest ? Buffer.concat([rest, chunk]) : chunk
+    let start = 0
+    for (let nl = buf.indexOf(10, start); nl !== -1; nl = buf.indexOf(10, start)) {
+      const end = nl > start && buf[nl - 1] === 13 ? nl - 1 : nl
+      yield buf.toString('utf8', start, end)
+      start = nl + 1
+    }
+    rest = start < buf.length ? buf.subarray(start) : null
+  }
+  if (rest && rest.length) yield rest.toString('utf8').replace(/\r$/, '')
+}
+
 async function* jsonlItems(input: Readable): AsyncGenerator<Item> {
-  const rl = createInterface({ input, crlfDelay: Infinity })
   let line = 0
-  for await (const text of rl) {
+  for await (const text of lines(input)) {
     line++
     const t = line === 1 ? text.replace(/^\uFEFF/, '') : text
-    if (t.trim() === '') continue
+    if (t.length === 0 || t.trim() === '') continue
     try {
       yield { line, value: JSON.parse(t) }
     } catch (err) {

@@ -397,22 +397,20 @@ export class SqliteStore {
   }
 
   private upsertOne(p: PreparedMention, now: string): UpsertOutcome {
-    const cols = p.cols.slice()
+    const cols = p.cols
     cols[FETCHED_AT_COL] = now
     type Found = { id: number; content_hash: string } | undefined
-    // Existing by platform id: the cheap common case of a re-crawl or re-import.
-    let target: Found = p.platformId === null ? undefined : (this.stmt(SQL.bySourcePid).get(p.source, p.platformId) as Found)
-    if (!target) {
-      const info = this.stmt(SQL.insert).run(...cols, now, now)
-      if (info.changes === 1) {
-        const id = Number(info.lastInsertRowid)
-        this.stmt(SQL.ftsInsert).run(id, p.titleTokens, p.textTokens)
-        return { status: 'inserted', id }
-      }
-      // The insert hit the other identity: the same canonical URL.
-      target = p.canonicalUrl === null ? undefined : (this.stmt(SQL.byUrl).get(p.canonicalUrl) as Found)
-      if (!target) return { status: 'rejected', reason: 'database refused the row (constraint)' }
+    // Insert first: most rows of a crawl or bulk import are new. A conflict on either identity
+    // (source + platform id, canonical URL) means the mention exists; then look it up.
+    const info = this.stmt(SQL.insert).run(...cols, now, now)
+    if (info.changes === 1) {
+      const id = Number(info.lastInsertRowid)
+      this.stmt(SQL.ftsInsert).run(id, p.titleTokens, p.textTokens)
+      return { status: 'inserted', id }
     }
+    let target: Found = p.platformId === null ? undefined : (this.stmt(SQL.bySourcePid).get(p.source, p.platformId) as Found)
+    if (!target && p.canonicalUrl !== null) target = this.stmt(SQL.byUrl).get(p.canonicalUrl) as Found
+    if (!target) return { status: 'rejected', reason: 'database refused the row (constraint)' }
     if (target.content_hash === p.hash) return { status: 'unchanged', id: target.id }
     if (p.canonicalUrl !== null) {
       const other = this.stmt(SQL.byUrl).get(p.canonicalUrl) as Found
