@@ -12,8 +12,8 @@
  *                    table (index used for >= 3 chars, scan of the FTS content below that)
  *   jieba-phrase     FTS5 unicode61 over nodejieba.cutForSearch tokens; query = cut(term) as a phrase
  *   jieba-and        same index; query = every token of cut(term), AND-ed (no adjacency)
- *   bigram           FTS5 unicode61 over indexTokens() (src/store/fts-tokens.ts), plainQueryToFts
- *   bigram-fixed     the same scheme with the two fixes proposed in the report (local copy below)
+ *   bigram           FTS5 unicode61 over indexTokens() (src/store/fts-tokens.ts, the scheme
+ *                    migrations.ts uses, incl. its tokenizer fixes); query = plainQueryToFts
  *
  * Ground truth: a document matches a query when every whitespace-separated term (quoted phrases
  * kept together, as plainQueryToFts splits) occurs as a substring of
@@ -21,6 +21,9 @@
  * i.e. `instr(norm(title || ' ' || text), norm(term)) > 0`. Latin/digit terms are also scored
  * against whole-word truth (the term not adjoined by another letter/digit), since token indexes
  * match words, not substrings.
+ *
+ * Unless --no-fuzz: a correctness fuzz of src/store/fts-tokens.ts (indexTokens + plainQueryToFts
+ * on a small in-memory index) against the same substring / whole-word truth.
  *
  * Output: a table on stdout and the same figures in bench/out/fts-choice.json.
  */
@@ -31,7 +34,7 @@ import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { indexTokens, normaliseForIndex, plainQueryToFts, termToFts } from '../src/store/fts-tokens.js'
+import { indexTokens, normaliseForIndex, plainQueryToFts } from '../src/store/fts-tokens.js'
 
 type DB = Database.Database
 
@@ -238,6 +241,7 @@ const QUERIES: string[] = [
   '宝安 暴雨', '南山区 投诉 地铁', '深圳 iphone15', '龙华 城管 拆迁', '宝 雨', '"深圳交警 宝安"',
 ]
 
+const CJK_SRC = '\\p{Script=Han}\\p{Script=Hiragana}\\p{Script=Katakana}\\p{Script=Hangul}〇'
 const CJK_RE = /[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}\p{Script=Hangul}〇]/u
 const splitTerms = (q: string): string[] => Array.from(q.matchAll(/"([^"]+)"|(\S+)/g), (m) => m[1] ?? m[2] ?? '')
 function queryClass(q: string): string {
@@ -250,54 +254,6 @@ function queryClass(q: string): string {
   return 'mixed'
 }
 const CLASSES = ['cjk1', 'cjk2', 'cjk3', 'cjk4+', 'latin', 'mixed', 'multi']
-
-// ---------------------------------------------------------------------------------------------
-// Proposed fix of fts-tokens.ts (local copy; the project file is NOT edited by this bench)
-// ---------------------------------------------------------------------------------------------
-const CJK_SRC = '\\p{Script=Han}\\p{Script=Hiragana}\\p{Script=Katakana}\\p{Script=Hangul}〇'
-// Fix 1: a letter/digit word must not swallow a following CJK run ("g4高速" was one token).
-const FIX_SEGMENT = new RegExp(`([${CJK_SRC}]+)|((?:(?![${CJK_SRC}])[\\p{L}\\p{N}])+)`, 'gu')
-function fixRuns(text: string): Array<{ cjk: boolean; value: string }> {
-  const out: Array<{ cjk: boolean; value: string }> = []
-  for (const m of normaliseForIndex(text).matchAll(FIX_SEGMENT)) {
-    if (m[1]) out.push({ cjk: true, value: m[1] })
-    else if (m[2]) out.push({ cjk: false, value: m[2] })
-  }
-  return out
-}
-function fixCjkTokens(run: string, withTail: boolean): string[] {
-  const chars = cp(run)
-  if (chars.length === 1) return [chars[0]!]
-  const out: string[] = []
-  for (let i = 0; i + 1 < chars.length; i++) out.push(chars[i]! + chars[i + 1]!)
-  if (withTail) out.push(chars[chars.length - 1]!)
-  return out
-}
-function fixIndexTokens(text: string | null | undefined): string {
-  if (!text) return ''
-  const out: string[] = []
-  for (const r of fixRuns(text)) {
-    if (r.cjk) out.push(...fixCjkTokens(r.value, true))
-    else out.push(r.value)
-  }
-  return out.join(' ')
-}
-// Fix 2: inside a multi-run term, a CJK run that is not the last keeps its run-final unigram (the
-// index has it between that run and the next one), and a final 1-char CJK run stays a prefix.
-function fixTermToFts(term: string): string | null {
-  const rs = fixRuns(term)
-  if (!rs.length) return null
-  const last = rs.length - 1
-  if (rs.length === 1 && rs[0]!.cjk && cp(rs[0]!.value).length === 1) return `"${rs[0]!.value}" *`
-  const toks: string[] = []
-  rs.forEach((r, i) => (r.cjk ? toks.push(...fixCjkTokens(r.value, i < last)) : toks.push(r.value)))
-  const prefix = rs[last]!.cjk && cp(rs[last]!.value).length === 1
-  return `"${toks.join(' ')}"${prefix ? ' *' : ''}`
-}
-function fixPlainQueryToFts(query: string): string | null {
-  const frags = splitTerms(query).map(fixTermToFts).filter((f): f is string => f !== null)
-  return frags.length ? frags.join(' AND ') : null
-}
 
 // ---------------------------------------------------------------------------------------------
 // Index builds
@@ -325,7 +281,6 @@ const BUILDS: Build[] = [
   },
   { key: 'jieba', describe: 'fts5 unicode61 over nodejieba.cutForSearch tokens', ddl: U61_DDL, row: (ti, te) => [jiebaTokens(normaliseForIndex(ti), true).join(' '), jiebaTokens(normaliseForIndex(te), true).join(' ')] },
   { key: 'bigram', describe: 'fts5 unicode61 over indexTokens() (src/store/fts-tokens.ts, as migrations.ts)', ddl: U61_DDL, row: (ti, te) => [indexTokens(ti), indexTokens(te)] },
-  { key: 'bigram-fixed', describe: 'as bigram, with the proposed fixes (this file)', ddl: U61_DDL, row: (ti, te) => [fixIndexTokens(ti), fixIndexTokens(te)] },
 ]
 
 interface BuildResult {
@@ -490,16 +445,6 @@ const STRATEGIES: Strategy[] = [
     },
     view: (s) => indexTokens(s),
   },
-  {
-    key: 'bigram-fixed',
-    build: 'bigram-fixed',
-    describe: 'MATCH fixPlainQueryToFts(q) (proposed fix, this file)',
-    plan: (q) => {
-      const match = fixPlainQueryToFts(q)
-      return match ? { sql: `SELECT fts.rowid AS id FROM fts WHERE fts MATCH ?`, params: [match], expr: match } : null
-    },
-    view: (s) => fixIndexTokens(s),
-  },
 ]
 
 // ---------------------------------------------------------------------------------------------
@@ -609,7 +554,6 @@ function fuzz(): FuzzReport[] {
   const out: FuzzReport[] = []
   for (const [impl, idx, toFts] of [
     ['fts-tokens.ts', indexTokens, plainQueryToFts],
-    ['proposed fix', fixIndexTokens, fixPlainQueryToFts],
   ] as const) {
     const db = new Database(':memory:')
     db.exec(U61_DDL.replace('title, text', 'text'))
@@ -907,10 +851,6 @@ function main(): void {
       for (const m of f.missExamples.filter((x) => x.kind !== 'has-latin/digit').slice(0, 6)) console.log(`    miss [${m.kind}] ${JSON.stringify(m.query)} → ${m.expr} in ${JSON.stringify(m.text)}`)
       for (const m of [...f.fpExamples.filter((x) => x.kind === 'cjk-only').slice(0, 4), ...f.fpExamples.filter((x) => x.kind === 'cjk+separators').slice(0, 2)]) console.log(`    extra [${m.kind}] ${JSON.stringify(m.query)} → ${m.expr} in ${JSON.stringify(m.text)}`)
     }
-    const demo = ['g4高速', '地铁3号线', '2024年3月5日', '5G网络', 'iPhone15发布会']
-    console.log('  indexTokens today vs proposed: ' + demo.map((d) => `${d} → [${indexTokens(d)}] vs [${fixIndexTokens(d)}]`).join('; '))
-    const tq = ['宝安-南山', '地铁3号', '3号', '宝安区5g']
-    console.log('  termToFts today vs proposed: ' + tq.map((d) => `${d} → ${termToFts(d)} vs ${fixTermToFts(d)}`).join('; '))
   }
 
   // JSON.
