@@ -35,6 +35,7 @@ import os from 'node:os'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { indexTokens, normaliseForIndex, plainQueryToFts } from '../src/store/fts-tokens.js'
+import { prng } from '../test/helpers/generate.js'
 
 type DB = Database.Database
 
@@ -57,22 +58,10 @@ if (!Number.isInteger(ROWS) || ROWS < 100) throw new Error('--rows must be an in
 
 const HERE = path.dirname(fileURLToPath(import.meta.url))
 const OUT_DIR = path.join(HERE, 'out')
-const CORPORA_DIR = '/work/shared/corpora'
+// ../shared beside the project, as in CI; absent → generated text only (with a printed reason).
+const CORPORA_DIR = fileURLToPath(new URL('../../shared/corpora', import.meta.url))
 
-// ---------------------------------------------------------------------------------------------
-// Seeded PRNG
-// ---------------------------------------------------------------------------------------------
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0
-    let t = a
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
-}
-const rnd = mulberry32(SEED)
+const rnd = prng(SEED)
 const int = (lo: number, hi: number): number => lo + Math.floor(rnd() * (hi - lo + 1))
 const pick = <T>(a: readonly T[]): T => a[Math.floor(rnd() * a.length)]!
 const chance = (p: number): boolean => rnd() < p
@@ -509,7 +498,7 @@ interface FuzzReport {
   fpExamples: Array<{ query: string; expr: string | null; text: string; kind: string }>
 }
 function fuzz(): FuzzReport[] {
-  const r = mulberry32(SEED ^ 0x5eed)
+  const r = prng(SEED ^ 0x5eed)
   const pk = <T>(a: readonly T[]): T => a[Math.floor(r() * a.length)]!
   const atoms = ['宝', '安', '区', '南', '山', '号', '线', '高', '速', '地', '铁', '宝安', '南山区', '11号线', 'g4', 'G4', '5G', 'ＡＢＣ', '１２３', 'iPhone15', 'a', 'b', '3', '-', ' ', '"', '*', ':', '(', ')', '#', '@', '[', ']', '^', '+', '.', "'", '，', '。', '😀', '\u200b', 'AND', 'OR', 'NOT', 'NEAR', ' AND ', ' OR ', 'ー', 'カ', '𠮷', '〇', '年', '3月5日']
   const texts: string[] = []
