@@ -12,18 +12,26 @@
  *                    table (index used for >= 3 chars, scan of the FTS content below that)
  *   jieba-phrase     FTS5 unicode61 over nodejieba.cutForSearch tokens; query = cut(term) as a phrase
  *   jieba-and        same index; query = every token of cut(term), AND-ed (no adjacency)
- *   bigram           FTS5 unicode61 over indexTokens() (src/store/fts-tokens.ts, the scheme
- *                    migrations.ts uses, incl. its tokenizer fixes); query = plainQueryToFts
+ *   bigram           the v1 design (migration 1): FTS5 unicode61, detail=full, over indexTokens()
+ *                    (src/store/fts-tokens.ts); query = each term's compileTerm() tokens as one
+ *                    positional phrase "t1 t2 …" (then ` *` when the term is a prefix), AND-ed
+ *   bigram-none      the chosen design, exactly as migrations.ts v2 creates it: FTS5 ascii,
+ *                    detail=none, contentless_delete, over indexTokens(); query = MATCH
+ *                    compilePlainQuery(q).match and, when some term has several tokens, a join to
+ *                    docs keeping the candidates for which yq_terms_hold(title, text, terms) holds
+ *                    (adjacency checked on the stored text, as SqliteStore.searchIds does)
  *
  * Ground truth: a document matches a query when every whitespace-separated term (quoted phrases
- * kept together, as plainQueryToFts splits) occurs as a substring of
+ * kept together, as compilePlainQuery splits) occurs as a substring of
  * normaliseForIndex(title + ' ' + text) (NFKC, lower case, zero-width characters removed) —
  * i.e. `instr(norm(title || ' ' || text), norm(term)) > 0`. Latin/digit terms are also scored
  * against whole-word truth (the term not adjoined by another letter/digit), since token indexes
  * match words, not substrings.
  *
- * Unless --no-fuzz: a correctness fuzz of src/store/fts-tokens.ts (indexTokens + plainQueryToFts
- * on a small in-memory index) against the same substring / whole-word truth.
+ * Unless --no-fuzz: a correctness fuzz of src/store/fts-tokens.ts against the same substring /
+ * whole-word truth, on small in-memory indexes: the chosen design (v2 DDL, indexTokens,
+ * compilePlainQuery().match, candidates filtered by yq_terms_hold) and the v1 detail=full
+ * phrase form of the same tokens.
  *
  * Output: a table on stdout and the same figures in bench/out/fts-choice.json.
  */
@@ -34,7 +42,7 @@ import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { indexTokens, normaliseForIndex, plainQueryToFts } from '../src/store/fts-tokens.js'
+import { compilePlainQuery, compileTerm, indexTokens, normaliseForIndex, termIsExact, termsHoldFunction, type CompiledTerm } from '../src/store/fts-tokens.js'
 import { prng } from '../test/helpers/generate.js'
 
 type DB = Database.Database
@@ -256,9 +264,39 @@ interface Build {
   ddl: string
   /** Index column values for one document (already normalised text is passed in). */
   row?: (title: string, text: string) => [string, string]
+  /** Run on the connection after opening (SQL functions the queries need). */
+  setup?: (db: DB) => void
 }
 const TRIGRAM_DDL = `CREATE VIRTUAL TABLE fts USING fts5(title, text, content='', contentless_delete=1, tokenize='trigram')`
 const U61_DDL = `CREATE VIRTUAL TABLE fts USING fts5(title, text, content='', contentless_delete=1, tokenize='unicode61 remove_diacritics 0')`
+/** The chosen index, as migrations.ts migration 2 creates mentions_fts. */
+const V2_DDL = `CREATE VIRTUAL TABLE fts USING fts5(title, text, content='', contentless_delete=1, tokenize='ascii', detail=none)`
+
+/**
+ * yq_terms_hold(title, text, termsJson), as src/store/sqlite.ts registerFunctions defines it:
+ * 1 when every compiled term (CompiledTerm[] as JSON) has its tokens adjacent in title or text.
+ */
+function registerTermsHold(db: DB): void {
+  db.function('yq_terms_hold', { deterministic: true }, termsHoldFunction())
+}
+
+/**
+ * The v1 query form (the old plainQueryToFts): each term's tokens as one positional phrase,
+ * followed by ` *` when its last token is a prefix; terms AND-ed. Needs detail=full.
+ */
+function v1PhraseQuery(q: string): string | null {
+  const terms = splitTerms(q).map(compileTerm).filter((t): t is CompiledTerm => t !== null)
+  if (!terms.length) return null
+  return terms.map((t) => `"${t.tokens.join(' ')}"${t.prefix ? ' *' : ''}`).join(' AND ')
+}
+
+/** The chosen design's query (SqliteStore.searchIds): MATCH, then adjacency on the candidates. */
+function v2Query(q: string): { match: string; checks: string | null } | null {
+  const c = compilePlainQuery(q)
+  if (!c) return null
+  const checks = c.terms.filter((t) => !termIsExact(t))
+  return { match: c.match, checks: checks.length ? JSON.stringify(checks) : null }
+}
 const BUILDS: Build[] = [
   { key: 'none', describe: 'no full-text index (docs table only)', ddl: '' },
   { key: 'trigram', describe: "fts5 trigram, contentless_delete, normalised title/text", ddl: TRIGRAM_DDL, row: (ti, te) => [normaliseForIndex(ti), normaliseForIndex(te)] },
@@ -269,7 +307,14 @@ const BUILDS: Build[] = [
     row: (ti, te) => [normaliseForIndex(ti), normaliseForIndex(te)],
   },
   { key: 'jieba', describe: 'fts5 unicode61 over nodejieba.cutForSearch tokens', ddl: U61_DDL, row: (ti, te) => [jiebaTokens(normaliseForIndex(ti), true).join(' '), jiebaTokens(normaliseForIndex(te), true).join(' ')] },
-  { key: 'bigram', describe: 'fts5 unicode61 over indexTokens() (src/store/fts-tokens.ts, as migrations.ts)', ddl: U61_DDL, row: (ti, te) => [indexTokens(ti), indexTokens(te)] },
+  { key: 'bigram', describe: 'v1 design: fts5 unicode61, detail=full, over indexTokens() (src/store/fts-tokens.ts)', ddl: U61_DDL, row: (ti, te) => [indexTokens(ti), indexTokens(te)] },
+  {
+    key: 'bigram-none',
+    describe: 'chosen design (migrations.ts v2): fts5 ascii, detail=none, contentless_delete, over indexTokens(); yq_terms_hold registered',
+    ddl: V2_DDL,
+    row: (ti, te) => [indexTokens(ti), indexTokens(te)],
+    setup: registerTermsHold,
+  },
 ]
 
 interface BuildResult {
@@ -295,6 +340,7 @@ function openDb(file: string): DB {
 function ingest(b: Build, docs: Doc[], dir: string): BuildResult {
   const file = path.join(dir, `${b.key}.db`)
   const db = openDb(file)
+  b.setup?.(db)
   db.exec('CREATE TABLE docs (id INTEGER PRIMARY KEY, title TEXT, text TEXT)')
   if (b.ddl) db.exec(b.ddl)
   const insDoc = db.prepare('INSERT INTO docs (id, title, text) VALUES (?, ?, ?)')
@@ -427,10 +473,28 @@ const STRATEGIES: Strategy[] = [
   {
     key: 'bigram',
     build: 'bigram',
-    describe: 'MATCH plainQueryToFts(q) (src/store/fts-tokens.ts)',
+    describe: 'v1: MATCH each term\'s compileTerm() tokens as a phrase ("t1 t2 …" [*]), AND-ed',
     plan: (q) => {
-      const match = plainQueryToFts(q)
+      const match = v1PhraseQuery(q)
       return match ? { sql: `SELECT fts.rowid AS id FROM fts WHERE fts MATCH ?`, params: [match], expr: match } : null
+    },
+    view: (s) => indexTokens(s),
+  },
+  {
+    key: 'bigram-none',
+    build: 'bigram-none',
+    describe: 'chosen: MATCH compilePlainQuery(q).match; yq_terms_hold(d.title, d.text, terms) on the candidates when a term has several tokens (as SqliteStore.searchIds)',
+    plan: (q) => {
+      const c = v2Query(q)
+      if (!c) return null
+      // As searchIds: the index alone decides when every term is one token; otherwise join the
+      // stored title/text and check adjacency there.
+      if (!c.checks) return { sql: `SELECT fts.rowid AS id FROM fts WHERE fts MATCH ?`, params: [c.match], expr: c.match }
+      return {
+        sql: `SELECT fts.rowid AS id FROM fts JOIN docs d ON d.id = fts.rowid WHERE fts MATCH ? AND yq_terms_hold(d.title, d.text, ?)`,
+        params: [c.match, c.checks],
+        expr: `${c.match} + adjacency`,
+      }
     },
     view: (s) => indexTokens(s),
   },
@@ -541,24 +605,56 @@ function fuzz(): FuzzReport[] {
     return new RegExp((isW(c[0]) ? `(?<!${W})` : '') + esc + (isW(c[c.length - 1]) ? `(?!${W})` : ''), 'u')
   }
   const out: FuzzReport[] = []
-  for (const [impl, idx, toFts] of [
-    ['fts-tokens.ts', indexTokens, plainQueryToFts],
-  ] as const) {
+  // Each implementation: the index DDL (one `text` column) and how a query runs against it.
+  interface FuzzImpl {
+    impl: string
+    ddl: string
+    run: (db: DB, q: string) => { expr: string; ids: () => number[] } | null
+  }
+  const impls: FuzzImpl[] = [
+    {
+      // The chosen design: MATCH on the detail=none index, adjacency by yq_terms_hold on the stored text.
+      impl: 'fts-tokens.ts v2 (ascii, detail=none, + yq_terms_hold)',
+      ddl: V2_DDL.replace('title, text', 'text'),
+      run: (db, q) => {
+        const c = v2Query(q)
+        if (!c) return null
+        if (!c.checks) return { expr: c.match, ids: () => db.prepare('SELECT rowid FROM fts WHERE fts MATCH ?').pluck().all(c.match) as number[] }
+        const sql = 'SELECT fts.rowid FROM fts JOIN docs d ON d.id = fts.rowid WHERE fts MATCH ? AND yq_terms_hold(NULL, d.text, ?)'
+        return { expr: `${c.match} + adjacency ${c.checks}`, ids: () => db.prepare(sql).pluck().all(c.match, c.checks) as number[] }
+      },
+    },
+    {
+      impl: 'fts-tokens.ts v1 form (unicode61, detail=full, phrases)',
+      ddl: U61_DDL.replace('title, text', 'text'),
+      run: (db, q) => {
+        const expr = v1PhraseQuery(q)
+        return expr === null ? null : { expr, ids: () => db.prepare('SELECT rowid FROM fts WHERE fts MATCH ?').pluck().all(expr) as number[] }
+      },
+    },
+  ]
+  for (const { impl, ddl, run } of impls) {
     const db = new Database(':memory:')
-    db.exec(U61_DDL.replace('title, text', 'text'))
+    registerTermsHold(db)
+    db.exec('CREATE TABLE docs (id INTEGER PRIMARY KEY, text TEXT)')
+    db.exec(ddl)
+    const insDoc = db.prepare('INSERT INTO docs (id, text) VALUES (?, ?)')
     const ins = db.prepare('INSERT INTO fts (rowid, text) VALUES (?, ?)')
-    texts.forEach((t, i) => ins.run(i + 1, idx(t)))
-    const stmt = db.prepare('SELECT rowid FROM fts WHERE fts MATCH ?').pluck()
+    texts.forEach((t, i) => {
+      insDoc.run(i + 1, t)
+      ins.run(i + 1, indexTokens(t))
+    })
     const rep: FuzzReport = { impl, queries: queries.length, nullQueries: 0, syntaxErrors: [], missesByKind: {}, wordMissesByKind: {}, wordMissExamples: [], fpByKind: {}, missExamples: [], fpExamples: [] }
     for (const q of queries) {
-      const expr = toFts(q)
-      if (expr === null) {
+      const planned = run(db, q)
+      if (planned === null) {
         rep.nullQueries++
         continue
       }
+      const expr = planned.expr
       let got: Set<number>
       try {
-        got = new Set(stmt.all(expr) as number[])
+        got = new Set(planned.ids())
       } catch (e) {
         if (rep.syntaxErrors.length < 20) rep.syntaxErrors.push({ query: q, expr, error: (e as Error).message })
         continue

@@ -6,7 +6,7 @@
  * exactly as the source gave it, for audit.
  */
 import { hash as oneShotHash } from 'node:crypto'
-import { canonicalUrl } from './url.js'
+import { canonicalUrl, checkHttpUrl } from './url.js'
 
 export interface MentionInput {
   /** Source id: weibo, news, … (lower-case letters, digits, `-`, `_`). */
@@ -130,11 +130,9 @@ export function validateInterchange(row: unknown): ValidationResult {
   const platformId = optString(r.platformId, 'platformId', errors, 200)
   let url = optString(r.url, 'url', errors, 4000)
   if (url !== null) {
-    try {
-      const u = new URL(url)
-      if (u.protocol !== 'http:' && u.protocol !== 'https:') errors.push(`url must be http(s), got ${u.protocol}`)
-    } catch {
-      errors.push(`url is not a valid URL: ${JSON.stringify(url)}`)
+    const check = checkHttpUrl(url)
+    if (!check.ok) {
+      errors.push(check.reason === 'not a valid URL' ? `url is not a valid URL: ${JSON.stringify(url)}` : `url ${check.reason}`)
       url = null
     }
   }
@@ -192,11 +190,11 @@ export function stableJson(v: unknown): string {
  * Hash of everything a mention says (not when we fetched it). Two imports of the same row give
  * the same hash, which is how a repeated import reports rows as unchanged.
  */
-export function contentHash(m: MentionInput): string {
+export function contentHash(m: MentionInput, canonical: string | null = m.url === null ? null : canonicalUrl(m.url)): string {
   const fields = JSON.stringify([
     m.source,
     m.platformId,
-    m.url === null ? null : canonicalUrl(m.url),
+    canonical,
     m.title,
     m.text,
     m.authorId,

@@ -4,6 +4,7 @@
  * tokenising overlap with the SQLite writes on the main thread; or in-thread (stdin, tests).
  */
 import { createReadStream } from 'node:fs'
+import { StringDecoder } from 'node:string_decoder'
 import { createGunzip } from 'node:zlib'
 import type { Readable } from 'node:stream'
 import { parse as parseCsv } from 'csv-parse'
@@ -13,17 +14,22 @@ import { prepareMention, type PreparedMention } from '../store/prepare.js'
 
 export type ImportFormat = 'jsonl' | 'csv'
 
-/** One input row after parsing: prepared, or rejected with a reason. */
-export interface ParsedRow {
-  line: number
-  row?: PreparedMention
-  error?: string
+/** An input row the parse stage rejected. */
+export interface RejectedRow {
+  error: string
   /** The row as read, kept only when rejected rows are written out (--rejects). */
   raw?: unknown
 }
 
+/**
+ * Parsed rows in input order: prepared (a flat array, cheap to post between threads) or
+ * rejected. `lines[i]` is the input line (JSONL) or record end line (CSV) of `rows[i]`; `raws`
+ * holds the input of good rows too when --rejects may need it (a row the database refuses).
+ */
 export interface ParsedBatch {
-  rows: ParsedRow[]
+  rows: Array<PreparedMention | RejectedRow>
+  lines: number[]
+  raws?: unknown[]
   /** Bytes of the file read so far (compressed bytes for .gz). */
   bytesRead: number
 }
@@ -32,36 +38,6 @@ interface Item {
   line: number
   value?: unknown
   error?: string
-}
-
-/** Splits a byte stream into lines (LF or CRLF) without readline's per-line overhead. */
-async function* lines(input: Readable): AsyncGenerator<string> {
-  let rest: Buffer | null = null
-  for await (const chunk of input as AsyncIterable<Buffer>) {
-    const buf: Buffer = rest ? Buffer.concat([rest, chunk]) : chunk
-    let start = 0
-    for (let nl = buf.indexOf(10, start); nl !== -1; nl = buf.indexOf(10, start)) {
-      const end = nl > start && buf[nl - 1] === 13 ? nl - 1 : nl
-      yield buf.toString('utf8', start, end)
-      start = nl + 1
-    }
-    rest = start < buf.length ? buf.subarray(start) : null
-  }
-  if (rest && rest.length) yield rest.toString('utf8').replace(/\r$/, '')
-}
-
-async function* jsonlItems(input: Readable): AsyncGenerator<Item> {
-  let line = 0
-  for await (const text of lines(input)) {
-    line++
-    const t = line === 1 ? text.replace(/^\uFEFF/, '') : text
-    if (t.length === 0 || t.trim() === '') continue
-    try {
-      yield { line, value: JSON.parse(t) }
-    } catch (err) {
-      yield { line, error: `invalid JSON: ${errorMessage(err)}` }
-    }
-  }
 }
 
 async function* csvItems(input: Readable): AsyncGenerator<Item> {
@@ -93,25 +69,104 @@ export function openInput(file: string): { stream: Readable; bytesRead: () => nu
   return { stream, bytesRead: () => raw.bytesRead }
 }
 
+/** Collects parsed rows into batches. */
+class Batcher {
+  private cur = this.empty()
+  readonly ready: Array<Omit<ParsedBatch, 'bytesRead'>> = []
+  constructor(
+    private readonly size: number,
+    private readonly keepRaw: boolean,
+  ) {}
+
+  private empty(): Omit<ParsedBatch, 'bytesRead'> {
+    return this.keepRaw ? { rows: [], lines: [], raws: [] } : { rows: [], lines: [] }
+  }
+
+  add(line: number, value: unknown): void {
+    const v = validateInterchange(value)
+    this.push(line, v.ok ? prepareMention(v.mention) : { error: v.reason }, value)
+  }
+
+  reject(line: number, error: string, raw?: unknown): void {
+    this.push(line, { error }, raw)
+  }
+
+  private push(line: number, row: PreparedMention | RejectedRow, raw: unknown): void {
+    this.cur.rows.push(row)
+    this.cur.lines.push(line)
+    this.cur.raws?.push(raw)
+    if (this.cur.rows.length >= this.size) this.flush()
+  }
+
+  flush(): void {
+    if (this.cur.rows.length) this.ready.push(this.cur)
+    this.cur = this.empty()
+  }
+}
+
+/**
+ * JSONL: decodes each chunk once and handles its lines synchronously (no per-line promise),
+ * which is most of the difference between ~25 and ~10 µs per row.
+ */
+async function* jsonlBatches(input: Readable, b: Batcher, bytesRead: () => number): AsyncGenerator<ParsedBatch> {
+  const decoder = new StringDecoder('utf8')
+  let rest = ''
+  let line = 0
+  const handle = (text: string) => {
+    line++
+    if (text.length === 0) return
+    const last = text.charCodeAt(text.length - 1)
+    if (last === 13 || last === 32 || last === 9) {
+      text = text.trimEnd()
+      if (text.length === 0) return
+    }
+    let value: unknown
+    try {
+      value = JSON.parse(text)
+    } catch (err) {
+      if (text.trim() === '') return
+      b.reject(line, `invalid JSON: ${errorMessage(err)}`, text)
+      return
+    }
+    b.add(line, value)
+  }
+  let first = true
+  for await (const chunk of input as AsyncIterable<Buffer>) {
+    let text = rest + decoder.write(chunk)
+    if (first && text.length) {
+      if (text.charCodeAt(0) === 0xfeff) text = text.slice(1)
+      first = false
+    }
+    let start = 0
+    for (let nl = text.indexOf('\n'); nl !== -1; nl = text.indexOf('\n', start)) {
+      handle(text.slice(start, nl))
+      start = nl + 1
+    }
+    rest = text.slice(start)
+    for (const batch of b.ready.splice(0)) yield { ...batch, bytesRead: bytesRead() }
+  }
+  rest += decoder.end()
+  if (rest.length) handle(rest)
+  b.flush()
+  for (const batch of b.ready.splice(0)) yield { ...batch, bytesRead: bytesRead() }
+}
+
 /** Parses, validates and prepares rows, yielding batches of `batchSize` rows. */
 export async function* parseBatches(
   input: Readable,
   format: ImportFormat,
   opts: { batchSize: number; keepRaw: boolean; bytesRead: () => number },
 ): AsyncGenerator<ParsedBatch> {
-  let rows: ParsedRow[] = []
-  const items = format === 'jsonl' ? jsonlItems(input) : csvItems(input)
-  for await (const item of items) {
-    if (item.error !== undefined) rows.push({ line: item.line, error: item.error })
-    else {
-      const v = validateInterchange(item.value)
-      if (v.ok) rows.push({ line: item.line, row: prepareMention(v.mention), raw: opts.keepRaw ? item.value : undefined })
-      else rows.push({ line: item.line, error: v.reason, raw: opts.keepRaw ? item.value : undefined })
-    }
-    if (rows.length >= opts.batchSize) {
-      yield { rows, bytesRead: opts.bytesRead() }
-      rows = []
-    }
+  const b = new Batcher(opts.batchSize, opts.keepRaw)
+  if (format === 'jsonl') {
+    yield* jsonlBatches(input, b, opts.bytesRead)
+    return
   }
-  if (rows.length) yield { rows, bytesRead: opts.bytesRead() }
+  for await (const item of csvItems(input)) {
+    if (item.error !== undefined) b.reject(item.line, item.error)
+    else b.add(item.line, item.value)
+    for (const batch of b.ready.splice(0)) yield { ...batch, bytesRead: opts.bytesRead() }
+  }
+  b.flush()
+  for (const batch of b.ready.splice(0)) yield { ...batch, bytesRead: opts.bytesRead() }
 }

@@ -5,7 +5,7 @@
  * match 2-character words such as 宝安, and jieba-segmented indexes miss matches whenever the
  * query is segmented differently from the text (宝安区 indexed as one word, 宝安 queried).
  * Overlapping bigrams match every substring of two or more CJK characters exactly, need no
- * dictionary, and cost nothing to compute at ingest.
+ * dictionary, and cost little to compute at ingest.
  *
  * Scheme, applied identically to stored text and to queries:
  * - NFKC (full-width to half-width), lower-case, zero-width characters removed;
@@ -14,13 +14,23 @@
  *   which makes a 1-character prefix query complete); a 1-character run is that character;
  * - a run of letters and digits becomes one lower-case word;
  * - everything else separates tokens.
- * The result is space-joined and indexed by FTS5's unicode61 tokenizer, which keeps each token whole.
+ * The result is space-joined and indexed by FTS5's `ascii` tokenizer (split on ASCII
+ * separators, every non-ASCII byte part of a token), which keeps each token whole.
+ *
+ * The index stores no positions (`detail=none`: less than half the ingest cost and size of
+ * `detail=full`), so a term of several tokens is found in two steps: the index returns the rows
+ * holding all its tokens (compileTerm().fts), and termMatches() keeps those in which the tokens
+ * are adjacent, exactly as a positional phrase query would.
  */
 
-const ZERO_WIDTH = /[\u200b-\u200f\u2060\ufeff]/g
+const ZERO_WIDTH = /[\u200b-\u200f\u2060-\u2064\ufeff]/g
 const LETTER_OR_DIGIT = /[\p{L}\p{N}]/u
-// Anything outside these cheap ranges is normalised first (full-width forms, compatibility chars).
-const NEEDS_NFKC = /[^\u0000-\u007f\u3400-\u4dbf\u4e00-\u9fff\u3000-\u303f]/
+/**
+ * Characters that NFKC leaves alone or maps to another separator, and that never compose with
+ * a neighbour: text made only of these skips normalisation (most Chinese text, whose full-width
+ * punctuation would otherwise force it). test/unit/fts-tokens.test.ts checks every one of them.
+ */
+export const NFKC_SAFE = /^[\u0000-\u007f\u2010-\u201f\u2020-\u2027\u2030-\u205e\u3000-\u3037\u303c-\u3098\u309d\u309e\u30a0-\u30fe\u3400-\u4dbf\u4e00-\u9fff\uff01-\uff0f\uff1a-\uff20\uff3b-\uff40\uff5b-\uff5e]*$/
 
 /** Han, kana and hangul code points: the characters that form bigrams. */
 export function isCjk(cp: number): boolean {
@@ -38,90 +48,202 @@ export function isCjk(cp: number): boolean {
   )
 }
 
-function isWordChar(cp: number, ch: string): boolean {
+// Letter-or-digit answers for non-ASCII BMP code points, filled on first use (0 unknown, 1 yes, 2 no).
+const wordBmp = new Uint8Array(0x10000)
+
+function isWordChar(cp: number): boolean {
   if (cp < 0x80) return (cp >= 0x61 && cp <= 0x7a) || (cp >= 0x30 && cp <= 0x39) || (cp >= 0x41 && cp <= 0x5a)
-  return LETTER_OR_DIGIT.test(ch)
+  if (cp > 0xffff) return LETTER_OR_DIGIT.test(String.fromCodePoint(cp))
+  let v = wordBmp[cp]!
+  if (v === 0) wordBmp[cp] = v = LETTER_OR_DIGIT.test(String.fromCharCode(cp)) ? 1 : 2
+  return v === 1
 }
 
-/** Normalises text the way both the index and queries see it. */
+/** Normalises text the way both the index and queries see it (letters are lower-cased per word). */
 export function normaliseForIndex(text: string): string {
-  const t = NEEDS_NFKC.test(text) ? text.normalize('NFKC').replace(ZERO_WIDTH, '') : text
-  return t.toLowerCase()
+  return NFKC_SAFE.test(text) ? text : text.normalize('NFKC').replace(ZERO_WIDTH, '')
 }
 
-/** Splits normalised text into runs: CJK runs and letter/digit words, in order. */
-function runs(text: string): Array<{ cjk: boolean; value: string }> {
-  const out: Array<{ cjk: boolean; value: string }> = []
-  const s = normaliseForIndex(text)
-  let start = -1
-  let cjkRun = false
-  for (let i = 0; i < s.length; ) {
-    const cp = s.codePointAt(i)!
-    const width = cp > 0xffff ? 2 : 1
-    const kind = isCjk(cp) ? 1 : isWordChar(cp, s.slice(i, i + width)) ? 2 : 0
-    if (start >= 0 && (kind === 0 || (kind === 1) !== cjkRun)) {
-      out.push({ cjk: cjkRun, value: s.slice(start, i) })
-      start = -1
+// Output buffer of indexTokens: tokens are written as UTF-16 code units and decoded once, so a
+// row leaves one flat string behind instead of ~150 short-lived pieces (GC was a third of the
+// import parse stage).
+let out = new Uint16Array(8192)
+let outLen = 0
+const utf16 = new TextDecoder('utf-16le')
+
+function put(s: string, from: number, to: number): void {
+  for (let k = from; k < to; k++) out[outLen++] = s.charCodeAt(k)
+}
+
+function putWord(s: string, from: number, to: number): void {
+  if (outLen > 0) out[outLen++] = 32
+  for (let k = from; k < to; k++) {
+    const c = s.charCodeAt(k)
+    if (c >= 0x80) {
+      // Non-ASCII letters: let the engine lower-case the whole word (it may change its length).
+      outLen -= k - from
+      const lower = s.slice(from, to).toLowerCase()
+      put(lower, 0, lower.length)
+      return
     }
-    if (kind !== 0 && start < 0) {
-      start = i
-      cjkRun = kind === 1
-    }
-    i += width
+    out[outLen++] = c >= 65 && c <= 90 ? c + 32 : c
   }
-  if (start >= 0) out.push({ cjk: cjkRun, value: s.slice(start) })
-  return out
 }
 
-/** Bigram tokens of one CJK run (see the scheme above). */
-function cjkTokens(run: string, withTail: boolean): string[] {
-  const chars = Array.from(run)
-  if (chars.length === 1) return [chars[0]!]
-  const out: string[] = []
-  for (let i = 0; i + 1 < chars.length; i++) out.push(chars[i]! + chars[i + 1]!)
-  if (withTail) out.push(chars[chars.length - 1]!)
-  return out
-}
-
-/** Index form of a text: space-joined tokens for an FTS5 unicode61 column. */
+/**
+ * Index form of a text: space-joined tokens for the FTS5 `ascii` tokenizer, written straight
+ * into a buffer in one pass (this runs for every stored mention).
+ */
 export function indexTokens(text: string | null | undefined): string {
   if (!text) return ''
-  const out: string[] = []
-  for (const r of runs(text)) {
-    if (r.cjk) out.push(...cjkTokens(r.value, true))
-    else out.push(r.value)
+  const s = normaliseForIndex(text)
+  // Worst case: every character starts a bigram of two surrogate pairs plus a space; lower-casing
+  // a word can double its length.
+  if (out.length < s.length * 6 + 16) out = new Uint16Array(s.length * 8 + 16)
+  outLen = 0
+  let prev = -1 // start of the previous character of the current CJK run
+  let prevW = 0
+  let runLen = 0
+  let wordStart = -1
+  for (let i = 0; i < s.length; ) {
+    let cp = s.charCodeAt(i)
+    let w = 1
+    if (cp >= 0xd800 && cp <= 0xdbff && i + 1 < s.length) {
+      cp = s.codePointAt(i)!
+      w = cp > 0xffff ? 2 : 1
+    }
+    if (isCjk(cp)) {
+      if (wordStart >= 0) {
+        putWord(s, wordStart, i)
+        wordStart = -1
+      }
+      if (runLen > 0) {
+        if (outLen > 0) out[outLen++] = 32
+        put(s, prev, prev + prevW)
+        put(s, i, i + w)
+      }
+      prev = i
+      prevW = w
+      runLen++
+    } else {
+      if (runLen > 0) {
+        if (outLen > 0) out[outLen++] = 32
+        put(s, prev, prev + prevW)
+        runLen = 0
+      }
+      if (isWordChar(cp)) {
+        if (wordStart < 0) wordStart = i
+      } else if (wordStart >= 0) {
+        putWord(s, wordStart, i)
+        wordStart = -1
+      }
+    }
+    i += w
   }
-  return out.join(' ')
+  if (runLen > 0) {
+    if (outLen > 0) out[outLen++] = 32
+    put(s, prev, prev + prevW)
+  }
+  if (wordStart >= 0) putWord(s, wordStart, s.length)
+  return outLen === 0 ? '' : utf16.decode(new Uint8Array(out.buffer, 0, outLen * 2))
+}
+
+/** The tokens of a text, as a list. */
+export function tokenList(text: string | null | undefined): string[] {
+  const s = indexTokens(text)
+  return s.length === 0 ? [] : s.split(' ')
+}
+
+/** A search term (a word or a quoted phrase) compiled against the index. */
+export interface CompiledTerm {
+  /** FTS5 query fragment: every token of the term (the last as a prefix when `prefix`). */
+  fts: string
+  /** The term's tokens in order. */
+  tokens: string[]
+  /** The last token is a single CJK character that may continue in the text (3号 in 3号线). */
+  prefix: boolean
+  /**
+   * For a term of CJK characters only, the term itself (normalised): its tokens are adjacent
+   * exactly when a column's normalised text contains it, which is much cheaper to check.
+   */
+  chars?: string
 }
 
 /**
- * One search term (a word or a quoted phrase) as an FTS5 query fragment that matches exactly
- * the texts containing it as a substring (CJK) or as whole words (Latin and digits).
+ * Compiles one search term. A row matches the term when one of its columns holds the term's
+ * tokens adjacent and in order: the index narrows (compileTerm().fts), termMatches() decides.
  * Returns null when the term holds nothing searchable (only punctuation).
  */
-export function termToFts(term: string): string | null {
-  const rs = runs(term)
-  if (rs.length === 0) return null
-  const first = rs[0]!
-  // A single character: any token that starts with it (a bigram, or a run-final unigram).
-  if (rs.length === 1 && first.cjk && Array.from(first.value).length === 1) return `"${first.value}" *`
-  // Mirror the index: a CJK run followed by another run ends there in the text too, so its
-  // run-final unigram sits between them. Tokens hold only letters, digits and CJK: no quoting issues.
-  const parts = rs.map((r, i) => (r.cjk ? cjkTokens(r.value, i < rs.length - 1).join(' ') : r.value))
-  // A final single CJK character may continue in the text (3号 in 3号线): match it as a prefix.
-  const last = rs[rs.length - 1]!
-  const prefix = last.cjk && Array.from(last.value).length === 1 ? ' *' : ''
-  return `"${parts.join(' ')}"${prefix}`
+export function compileTerm(term: string): CompiledTerm | null {
+  const tokens = tokenList(term)
+  if (tokens.length === 0) return null
+  // The last token is a run's final character when it is one CJK character and the token
+  // before is a bigram ending in it (a bigram is always followed by the next bigram or by its
+  // run's final character). Mirror the index: a CJK run followed by another run ends there in
+  // the text too, so its final character stays in the term; the term's own last run may
+  // continue in the text, so its final character is dropped; and a last run of one character
+  // matches as a prefix (3号 in 3号线).
+  let last = tokens[tokens.length - 1]!
+  const single = isCjk(last.codePointAt(0)!) && last.length === String.fromCodePoint(last.codePointAt(0)!).length
+  const before = tokens[tokens.length - 2]
+  const tail = single && before !== undefined && isCjk(before.codePointAt(0)!) && before.length > last.length && before.endsWith(last)
+  if (tail) tokens.pop()
+  const prefix = single && !tail
+  last = tokens[tokens.length - 1]!
+  const uniq = Array.from(new Set(tokens))
+  const fts = uniq.map((t) => (prefix && t === last ? `"${t}" *` : `"${t}"`)).join(' AND ')
+  const norm = normaliseForIndex(term).trim()
+  const pureCjk = !prefix && Array.from(norm).every((c) => isCjk(c.codePointAt(0)!))
+  return { fts: uniq.length > 1 ? `(${fts})` : fts, tokens, prefix, ...(pureCjk ? { chars: norm } : {}) }
+}
+
+/** True when a single index lookup decides the term (no adjacency to check). */
+export function termIsExact(t: CompiledTerm): boolean {
+  return t.tokens.length === 1
 }
 
 /**
- * A plain query (terms separated by white space, "quoted phrases" kept together) as an FTS5
- * MATCH expression requiring every term. The full AND/OR/NOT language is built on termToFts.
+ * Whether a column's index form (indexTokens output) holds the term's tokens adjacent and in
+ * order, the last one as a prefix when the term says so.
  */
-export function plainQueryToFts(query: string): string | null {
-  const terms = Array.from(query.matchAll(/"([^"]+)"|(\S+)/g), (m) => m[1] ?? m[2] ?? '')
-  const frags = terms.map(termToFts).filter((f): f is string => f !== null)
-  return frags.length ? frags.join(' AND ') : null
+export function tokensHoldTerm(columnTokens: string, t: CompiledTerm): boolean {
+  if (columnTokens.length === 0) return false
+  const hay = ' ' + columnTokens + ' '
+  const needle = ' ' + t.tokens.join(' ') + (t.prefix ? '' : ' ')
+  return hay.includes(needle)
+}
+
+/** Whether a stored title/text pair matches a compiled term (see compileTerm). */
+export function termMatches(title: string | null, text: string | null, t: CompiledTerm): boolean {
+  if (termIsExact(t)) return true
+  if (t.chars !== undefined) return (title !== null && normaliseForIndex(title).includes(t.chars)) || (text !== null && normaliseForIndex(text).includes(t.chars))
+  return tokensHoldTerm(indexTokens(title), t) || tokensHoldTerm(indexTokens(text), t)
+}
+
+/**
+ * The SQL function yq_terms_hold(title, text, termsJson) that searches register: 1 when every
+ * compiled term (CompiledTerm[] as JSON) has its tokens adjacent in the title or the text.
+ */
+export function termsHoldFunction(): (title: unknown, text: unknown, spec: unknown) => 0 | 1 {
+  let lastSpec = ''
+  let lastTerms: CompiledTerm[] = []
+  return (title, text, spec) => {
+    if (spec !== lastSpec) {
+      lastTerms = JSON.parse(String(spec)) as CompiledTerm[]
+      lastSpec = String(spec)
+    }
+    const ti = typeof title === 'string' ? title : null
+    const te = typeof text === 'string' ? text : null
+    return lastTerms.every((t) => termMatches(ti, te, t)) ? 1 : 0
+  }
+}
+
+/** A plain query: terms separated by white space, "quoted phrases" kept together, all required. */
+export function compilePlainQuery(query: string): { match: string; terms: CompiledTerm[] } | null {
+  const raw = Array.from(query.matchAll(/"([^"]+)"|(\S+)/g), (m) => m[1] ?? m[2] ?? '')
+  const terms = raw.map(compileTerm).filter((t): t is CompiledTerm => t !== null)
+  if (!terms.length) return null
+  return { match: terms.map((t) => t.fts).join(' AND '), terms }
 }
 
 /** True when the string holds at least one CJK character. */

@@ -7,56 +7,69 @@ import { contentHash, stableJson, type MentionInput } from '../core/mention.js'
 import { canonicalUrl } from '../core/url.js'
 import { indexTokens } from './fts-tokens.js'
 
-/** A mention ready to write. Structured-clonable (crosses worker threads). */
-export interface PreparedMention {
-  source: string
-  platformId: string | null
-  canonicalUrl: string | null
-  hash: string
-  /**
-   * Column values in the order the store's insert expects: source, platform_id, url,
-   * canonical_url, title, text, author_id, author_name, author_followers, author_verified,
-   * published_at, published_raw, (fetched_at: filled by the store), reposts, comments, likes,
-   * extra_json, raw_json, content_hash.
-   */
-  cols: unknown[]
-  titleTokens: string
-  textTokens: string
-}
+/**
+ * A mention ready to write, as one flat array: imports post thousands of these between threads
+ * per batch, and V8 copies a flat array of strings and numbers ~3x faster than nested objects.
+ * Positions 0–20 are the store's insert parameters in order (`P.*` names them; fetched_at,
+ * created_at and updated_at are filled by the store), then the two full-text columns.
+ */
+export type PreparedMention = unknown[]
 
-/** Index of fetched_at in `cols`. */
-export const FETCHED_AT_COL = 12
+/** Positions in a PreparedMention. */
+export const P = {
+  source: 0,
+  platformId: 1,
+  url: 2,
+  canonicalUrl: 3,
+  title: 4,
+  text: 5,
+  authorId: 6,
+  authorName: 7,
+  authorFollowers: 8,
+  authorVerified: 9,
+  publishedAt: 10,
+  publishedRaw: 11,
+  fetchedAt: 12,
+  reposts: 13,
+  comments: 14,
+  likes: 15,
+  extraJson: 16,
+  rawJson: 17,
+  contentHash: 18,
+  createdAt: 19,
+  updatedAt: 20,
+  /** Number of insert parameters (the columns above). */
+  columns: 21,
+  titleTokens: 21,
+  textTokens: 22,
+} as const
 
 export function prepareMention(m: MentionInput): PreparedMention {
   const canon = m.url === null ? null : canonicalUrl(m.url)
-  const hash = contentHash(m)
-  return {
-    source: m.source,
-    platformId: m.platformId,
-    canonicalUrl: canon,
+  const hash = contentHash(m, canon)
+  return [
+    m.source,
+    m.platformId,
+    m.url,
+    canon,
+    m.title,
+    m.text,
+    m.authorId,
+    m.authorName,
+    m.authorFollowers,
+    m.authorVerified === null ? null : m.authorVerified ? 1 : 0,
+    m.publishedAt.toISOString(),
+    m.publishedRaw,
+    null,
+    m.reposts,
+    m.comments,
+    m.likes,
+    m.extra ? stableJson(m.extra) : null,
+    m.raw === null || m.raw === undefined ? null : JSON.stringify(m.raw),
     hash,
-    cols: [
-      m.source,
-      m.platformId,
-      m.url,
-      canon,
-      m.title,
-      m.text,
-      m.authorId,
-      m.authorName,
-      m.authorFollowers,
-      m.authorVerified === null ? null : m.authorVerified ? 1 : 0,
-      m.publishedAt.toISOString(),
-      m.publishedRaw,
-      null,
-      m.reposts,
-      m.comments,
-      m.likes,
-      m.extra ? stableJson(m.extra) : null,
-      m.raw === null || m.raw === undefined ? null : JSON.stringify(m.raw),
-      hash,
-    ],
-    titleTokens: indexTokens(m.title),
-    textTokens: indexTokens(m.text),
-  }
+    null,
+    null,
+    indexTokens(m.title),
+    indexTokens(m.text),
+  ]
 }

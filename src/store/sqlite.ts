@@ -10,8 +10,8 @@ import path from 'node:path'
 import type BetterSqlite3 from 'better-sqlite3'
 import { StoreError, errorMessage } from '../core/errors.js'
 import { parseIsoWithOffset, type MentionInput, INTERCHANGE_FIELDS } from '../core/mention.js'
-import { FETCHED_AT_COL, prepareMention, type PreparedMention } from './prepare.js'
-import { indexTokens, plainQueryToFts } from './fts-tokens.js'
+import { P, prepareMention, type PreparedMention } from './prepare.js'
+import { compilePlainQuery, indexTokens, termIsExact, termsHoldFunction } from './fts-tokens.js'
 import { LATEST_VERSION, MIGRATIONS } from './migrations.js'
 
 type Database = BetterSqlite3.Database
@@ -71,7 +71,20 @@ export interface UpsertSummary {
   updated: number
   unchanged: number
   rejected: number
+  /** One per row, in batch order (empty from a bulk writer, which reports only `refused`). */
   outcomes: UpsertOutcome[]
+  /** The rows the database refused: their index in the batch and why. */
+  refused: Array<{ index: number; reason: string }>
+}
+
+/** See SqliteStore.bulkWriter. */
+export interface BulkWriter {
+  /** Writes a batch into the open transaction (opening one if needed); may commit. */
+  write(batch: PreparedMention[], fetchedAt?: Date): UpsertSummary
+  /** Commits what is open and ends the session. */
+  finish(): void
+  /** Rolls back what is not committed and ends the session. */
+  abort(): void
 }
 
 export interface MentionFilter {
@@ -160,6 +173,7 @@ export class SqliteStore {
       db.pragma('cache_size = -65536') // 64 MiB: keeps index pages hot during bulk upserts
       if (!opts.readonly) db.pragma('wal_autocheckpoint = 10000') // fewer re-copies of hot FTS pages during bulk writes
       db.pragma('foreign_keys = ON')
+      registerFunctions(db)
       // Probe: fails here, not later, on a file that is not a database.
       db.prepare('select count(*) from sqlite_schema').get()
     } catch (err) {
@@ -224,6 +238,7 @@ export class SqliteStore {
         // Another process may have migrated while we waited for the lock.
         if (this.db.prepare('select 1 from schema_migrations where version = ?').get(m.version)) return false
         this.db.exec(m.sql)
+        if (m.after === 'rebuild-fts') this.fillFts()
         this.db
           .prepare('insert into schema_migrations (version, name, checksum, applied_at) values (?, ?, ?, ?)')
           .run(m.version, m.name, checksum(m.sql), new Date().toISOString())
@@ -339,19 +354,24 @@ export class SqliteStore {
 
   /** Re-creates the full-text index from the mentions table, in one transaction. */
   rebuildFts(): void {
+    this.db.transaction(() => {
+      this.db.prepare("insert into mentions_fts(mentions_fts) values('delete-all')").run()
+      this.fillFts()
+    })()
+  }
+
+  /** Indexes every mention into an empty full-text index (inside the caller's transaction). */
+  private fillFts(): void {
     const ins = this.db.prepare('insert into mentions_fts (rowid, title, text) values (?, ?, ?)')
     // Read in id-ordered chunks: better-sqlite3 cannot write while an iterator is open.
     const chunk = this.db.prepare('select id, title, text from mentions where id > ? order by id limit 2000')
-    this.db.transaction(() => {
-      this.db.prepare("insert into mentions_fts(mentions_fts) values('delete-all')").run()
-      let last = 0
-      for (;;) {
-        const rows = chunk.all(last) as Array<{ id: number; title: string | null; text: string }>
-        if (rows.length === 0) break
-        for (const r of rows) ins.run(r.id, indexTokens(r.title), indexTokens(r.text))
-        last = rows[rows.length - 1]!.id
-      }
-    })()
+    let last = 0
+    for (;;) {
+      const rows = chunk.all(last) as Array<{ id: number; title: string | null; text: string }>
+      if (rows.length === 0) break
+      for (const r of rows) ins.run(r.id, indexTokens(r.title), indexTokens(r.text))
+      last = rows[rows.length - 1]!.id
+    }
   }
 
   /** Online backup (SQLite backup API) to a new file; safe while others write. */
@@ -374,52 +394,147 @@ export class SqliteStore {
 
   /** As upsertMentions, for mentions already prepared (e.g. on an import worker thread). */
   upsertPrepared(batch: PreparedMention[], fetchedAt: Date = new Date()): UpsertSummary {
-    const now = fetchedAt.toISOString()
-    const summary: UpsertSummary = { inserted: 0, updated: 0, unchanged: 0, rejected: 0, outcomes: [] }
-    const run = this.db.transaction((items: PreparedMention[]) => {
-      for (const p of items) {
-        let outcome: UpsertOutcome
-        try {
-          outcome = this.upsertOne(p, now)
-        } catch (err) {
-          outcome = { status: 'rejected', reason: `database refused the row: ${errorMessage(err)}` }
-        }
-        summary[outcome.status]++
-        summary.outcomes.push(outcome)
-      }
-    })
+    let summary: UpsertSummary | undefined
     try {
-      run.immediate(batch)
+      this.db.transaction(() => (summary = this.upsertRows(batch, fetchedAt.toISOString(), true))).immediate()
     } catch (err) {
       throw new StoreError(`writing ${batch.length} mentions failed, nothing of the batch was stored: ${errorMessage(err)}`, 'check disk space and that no other process holds the database', err)
+    }
+    return summary!
+  }
+
+  /**
+   * A bulk write session (imports): batches go into one open transaction that is committed
+   * every `commitRows` rows or `commitMs` milliseconds, whichever comes first. Far fewer commits
+   * than one per batch (each rewrites every index page the batch touched), with a larger page
+   * cache for the session; a kill loses only the uncommitted rows, which re-running the same
+   * import writes again. Call finish() at the end, or abort() to roll back the open part.
+   */
+  bulkWriter(opts: { commitRows?: number; commitMs?: number; cacheMiB?: number } = {}): BulkWriter {
+    const commitRows = opts.commitRows ?? 50_000
+    const commitMs = opts.commitMs ?? 2_000
+    const db = this.db
+    const cacheBefore = db.pragma('cache_size', { simple: true }) as number
+    db.pragma(`cache_size = -${(opts.cacheMiB ?? 256) * 1024}`)
+    let open = false
+    let pendingRows = 0
+    let openedAt = 0
+    let closed = false
+    const fail = (err: unknown, what: string): never => {
+      if (db.inTransaction) db.exec('ROLLBACK')
+      open = false
+      throw new StoreError(`${what} failed, the ${pendingRows} mentions written since the last commit were not stored: ${errorMessage(err)}`, 'check disk space and that no other process holds the database; re-running the same import resumes', err)
+    }
+    const commit = () => {
+      if (!open) return
+      try {
+        db.exec('COMMIT')
+      } catch (err) {
+        fail(err, 'commit')
+      }
+      open = false
+      pendingRows = 0
+    }
+    const restore = () => {
+      if (closed) return
+      closed = true
+      if (db.open) db.pragma(`cache_size = ${cacheBefore}`)
+    }
+    return {
+      write: (batch, fetchedAt = new Date()) => {
+        if (closed) throw new Error('bulk writer is closed')
+        // A transaction never holds more than commitRows rows unless one batch alone does.
+        if (open && pendingRows + batch.length > commitRows) commit()
+        if (!open) {
+          try {
+            db.exec('BEGIN IMMEDIATE')
+          } catch (err) {
+            throw new StoreError(`cannot start writing: ${errorMessage(err)}`, 'another process holds the database for writing; try again', err)
+          }
+          open = true
+          openedAt = Date.now()
+        }
+        let summary: UpsertSummary
+        try {
+          summary = this.upsertRows(batch, fetchedAt.toISOString(), false)
+        } catch (err) {
+          return fail(err, `writing ${batch.length} mentions`)
+        }
+        pendingRows += batch.length
+        if (pendingRows >= commitRows || Date.now() - openedAt >= commitMs) commit()
+        return summary
+      },
+      finish: () => {
+        try {
+          commit()
+        } finally {
+          restore()
+        }
+      },
+      abort: () => {
+        try {
+          if (open && db.open && db.inTransaction) db.exec('ROLLBACK')
+          open = false
+        } finally {
+          restore()
+        }
+      },
+    }
+  }
+
+  /** Upserts rows one by one inside the caller's transaction; a refused row does not stop the rest. */
+  private upsertRows(batch: PreparedMention[], now: string, withOutcomes: boolean): UpsertSummary {
+    const summary: UpsertSummary = { inserted: 0, updated: 0, unchanged: 0, rejected: 0, outcomes: [], refused: [] }
+    for (let i = 0; i < batch.length; i++) {
+      let outcome: UpsertOutcome
+      try {
+        outcome = this.upsertOne(batch[i]!, now)
+      } catch (err) {
+        // A row-level refusal undoes only that statement; an error that ended the transaction
+        // (disk full, I/O) must stop the batch, or the next rows would commit one by one.
+        if (!this.db.inTransaction) throw err
+        outcome = { status: 'rejected', reason: `database refused the row: ${errorMessage(err)}` }
+      }
+      summary[outcome.status]++
+      if (withOutcomes) summary.outcomes.push(outcome)
+      if (outcome.status === 'rejected') summary.refused.push({ index: i, reason: outcome.reason ?? 'rejected by the database' })
     }
     return summary
   }
 
   private upsertOne(p: PreparedMention, now: string): UpsertOutcome {
-    const cols = p.cols
-    cols[FETCHED_AT_COL] = now
     type Found = { id: number; content_hash: string } | undefined
     // Insert first: most rows of a crawl or bulk import are new. A conflict on either identity
     // (source + platform id, canonical URL) means the mention exists; then look it up.
-    const info = this.stmt(SQL.insert).run(...cols, now, now)
+    const title = p[P.titleTokens]
+    const text = p[P.textTokens]
+    p[P.fetchedAt] = p[P.createdAt] = p[P.updatedAt] = now
+    p.length = P.columns
+    let info: { changes: number; lastInsertRowid: number | bigint }
+    try {
+      info = this.stmt(SQL.insert).run(p)
+    } finally {
+      p.push(title, text)
+    }
     if (info.changes === 1) {
       const id = Number(info.lastInsertRowid)
-      this.stmt(SQL.ftsInsert).run(id, p.titleTokens, p.textTokens)
+      this.stmt(SQL.ftsInsert).run(id, title, text)
       return { status: 'inserted', id }
     }
-    let target: Found = p.platformId === null ? undefined : (this.stmt(SQL.bySourcePid).get(p.source, p.platformId) as Found)
-    if (!target && p.canonicalUrl !== null) target = this.stmt(SQL.byUrl).get(p.canonicalUrl) as Found
+    const platformId = p[P.platformId] as string | null
+    const canonical = p[P.canonicalUrl] as string | null
+    let target: Found = platformId === null ? undefined : (this.stmt(SQL.bySourcePid).get(p[P.source], platformId) as Found)
+    if (!target && canonical !== null) target = this.stmt(SQL.byUrl).get(canonical) as Found
     if (!target) return { status: 'rejected', reason: 'database refused the row (constraint)' }
-    if (target.content_hash === p.hash) return { status: 'unchanged', id: target.id }
-    if (p.canonicalUrl !== null) {
-      const other = this.stmt(SQL.byUrl).get(p.canonicalUrl) as Found
+    if (target.content_hash === p[P.contentHash]) return { status: 'unchanged', id: target.id }
+    if (canonical !== null) {
+      const other = this.stmt(SQL.byUrl).get(canonical) as Found
       if (other && other.id !== target.id)
         return { status: 'rejected', reason: `platformId matches mention ${target.id} but url matches mention ${other.id}` }
     }
-    this.stmt(SQL.update).run(...cols.slice(1), now, target.id)
+    this.stmt(SQL.update).run(...p.slice(P.platformId, P.contentHash + 1), now, target.id)
     this.stmt(SQL.ftsDelete).run(target.id)
-    this.stmt(SQL.ftsInsert).run(target.id, p.titleTokens, p.textTokens)
+    this.stmt(SQL.ftsInsert).run(target.id, title, text)
     return { status: 'updated', id: target.id }
   }
 
@@ -466,16 +581,32 @@ export class SqliteStore {
 
   /** Mention ids whose title or text contains every term of a plain query (see fts-tokens.ts). */
   searchIds(query: string, limit = 50): number[] {
-    const match = plainQueryToFts(query)
-    if (!match) return []
-    return (this.stmt('select rowid as id from mentions_fts where mentions_fts match ? order by rowid desc limit ?').all(match, limit) as Array<{ id: number }>).map(
-      (r) => r.id,
+    const q = compilePlainQuery(query)
+    if (!q) return []
+    const checks = q.terms.filter((t) => !termIsExact(t))
+    if (checks.length === 0)
+      return this.stmt('select rowid from mentions_fts where mentions_fts match ? order by rowid desc limit ?').pluck().all(q.match, limit) as number[]
+    // The index has no positions: keep the candidates whose terms' tokens are adjacent.
+    return this.stmt(
+      `select f.rowid from mentions_fts f join mentions m on m.id = f.rowid
+        where mentions_fts match ? and yq_terms_hold(m.title, m.text, ?) order by f.rowid desc limit ?`,
     )
+      .pluck()
+      .all(q.match, JSON.stringify(checks), limit) as number[]
   }
 
   countMentions(): number {
     return (this.stmt('select count(*) as n from mentions').get() as { n: number }).n
   }
+}
+
+/**
+ * SQL functions the store's queries use. yq_terms_hold(title, text, termsJson): whether every
+ * compiled search term (fts-tokens.ts CompiledTerm[] as JSON) has its tokens adjacent in the
+ * title or the text; the full-text index stores no positions, so searches check candidates.
+ */
+function registerFunctions(db: Database): void {
+  db.function('yq_terms_hold', { deterministic: true }, termsHoldFunction())
 }
 
 /** A stored row in the interchange shape: every schema field (null when absent), then extras. */

@@ -6,7 +6,9 @@ import { afterEach, describe, expect, it } from 'vitest'
 import path from 'node:path'
 import { SqliteStore } from '../../src/store/sqlite.js'
 import { validateInterchange, type MentionInput } from '../../src/core/mention.js'
-import { LATEST_VERSION } from '../../src/store/migrations.js'
+import { LATEST_VERSION, MIGRATIONS } from '../../src/store/migrations.js'
+import { createRequire } from 'node:module'
+import { createHash } from 'node:crypto'
 import { tmpDir } from '../helpers/cli.js'
 
 function mention(over: Record<string, unknown> = {}): MentionInput {
@@ -50,6 +52,34 @@ describe('migrations', () => {
     expect(s.migrate()).toEqual([])
     expect(s.db.pragma('journal_mode', { simple: true })).toBe('wal')
     expect(s.db.pragma('foreign_keys', { simple: true })).toBe(1)
+  })
+
+  it('upgrades a version-1 database: the full-text index is rebuilt in the new form and finds the old rows', () => {
+    const t = tmpDir()
+    cleanups.push(t.cleanup)
+    const file = path.join(t.dir, 'v1.db')
+    const Database = createRequire(import.meta.url)('better-sqlite3') as typeof import('better-sqlite3')
+    const raw = new Database(file)
+    const v1 = MIGRATIONS[0]!
+    raw.exec(v1.sql)
+    raw.exec('CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, checksum TEXT NOT NULL, applied_at TEXT NOT NULL)')
+    raw.prepare('insert into schema_migrations values (1, ?, ?, ?)').run(v1.name, createHash('sha256').update(v1.sql).digest('hex').slice(0, 16), '2026-11-01T00:00:00Z')
+    const now = '2026-11-01T00:00:00.000Z'
+    const ins = raw.prepare(`insert into mentions (source, platform_id, text, published_at, fetched_at, content_hash, created_at, updated_at) values ('weibo', ?, ?, ?, ?, 'h', ?, ?)`)
+    const texts = ['宝安区西乡街道地铁站今天很拥堵', '南山区科技园', '福永的5G基站']
+    texts.forEach((text, i) => {
+      const id = Number(ins.run(String(i + 1), text, now, now, now, now).lastInsertRowid)
+      raw.prepare('insert into mentions_fts (rowid, title, text) values (?, ?, ?)').run(id, '', text)
+    })
+    raw.close()
+    const s = SqliteStore.open(file)
+    cleanups.unshift(() => s.close())
+    expect(s.status()).toMatchObject({ version: 2, pending: [] })
+    expect((s.db.prepare("select sql from sqlite_schema where name = 'mentions_fts'").get() as { sql: string }).sql).toMatch(/detail = none/)
+    expect(s.searchIds('西乡街道')).toHaveLength(1)
+    expect(s.searchIds('5g')).toHaveLength(1)
+    expect(s.searchIds('区')).toHaveLength(2)
+    expect(s.check()).toEqual({ ok: true, problems: [] })
   })
 
   it('refuses a database written by a newer yuqing', () => {
