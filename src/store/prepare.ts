@@ -10,8 +10,8 @@ import { indexTokens } from './fts-tokens.js'
 /**
  * A mention ready to write, as one flat array: imports post thousands of these between threads
  * per batch, and V8 copies a flat array of strings and numbers ~3x faster than nested objects.
- * Positions 0–20 are the store's insert parameters in order (`P.*` names them; fetched_at,
- * created_at and updated_at are filled by the store), then the two full-text columns.
+ * Positions 0–17 are the store's insert parameters in order (`P.*` names them; the store adds
+ * fetched_at, created_at and updated_at), then the two full-text columns.
  */
 export type PreparedMention = unknown[]
 
@@ -29,19 +29,16 @@ export const P = {
   authorVerified: 9,
   publishedAt: 10,
   publishedRaw: 11,
-  fetchedAt: 12,
-  reposts: 13,
-  comments: 14,
-  likes: 15,
-  extraJson: 16,
-  rawJson: 17,
-  contentHash: 18,
-  createdAt: 19,
-  updatedAt: 20,
-  /** Number of insert parameters (the columns above). */
-  columns: 21,
-  titleTokens: 21,
-  textTokens: 22,
+  reposts: 12,
+  comments: 13,
+  likes: 14,
+  extraJson: 15,
+  rawJson: 16,
+  contentHash: 17,
+  /** Number of column values (the store adds fetched_at, created_at and updated_at). */
+  columns: 18,
+  titleTokens: 18,
+  textTokens: 19,
 } as const
 
 export function prepareMention(m: MentionInput): PreparedMention {
@@ -60,15 +57,12 @@ export function prepareMention(m: MentionInput): PreparedMention {
     m.authorVerified === null ? null : m.authorVerified ? 1 : 0,
     m.publishedAt.toISOString(),
     m.publishedRaw,
-    null,
     m.reposts,
     m.comments,
     m.likes,
     m.extra ? stableJson(m.extra) : null,
     m.raw === null || m.raw === undefined ? null : JSON.stringify(m.raw),
     hash,
-    null,
-    null,
     indexTokens(m.title),
     indexTokens(m.text),
   ]

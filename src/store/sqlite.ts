@@ -122,16 +122,18 @@ const SQL = {
   bySourcePid: 'select id, content_hash from mentions where source = ? and platform_id = ?',
   byUrl: 'select id, content_hash from mentions where canonical_url = ?',
   // (RETURNING would be neater but makes the following FTS insert ~3x slower in better-sqlite3.)
+  // Bulk inserts bind 18 values per row; the three timestamps are the same for a whole batch and
+  // are written into the statement (see insertStmt), which saves converting them per row.
   insert: `insert into mentions (source, platform_id, url, canonical_url, title, text, author_id, author_name,
-      author_followers, author_verified, published_at, published_raw, fetched_at, reposts, comments, likes, extra_json, raw_json,
-      content_hash, created_at, updated_at)
-    values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+      author_followers, author_verified, published_at, published_raw, reposts, comments, likes, extra_json, raw_json,
+      content_hash, fetched_at, created_at, updated_at)
+    values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, $NOW, $NOW, $NOW)
     on conflict do nothing`,
   update: `update mentions set platform_id = coalesce(platform_id, ?), url = ?,
       canonical_url = coalesce(?, canonical_url), title = ?, text = ?, author_id = ?, author_name = ?,
-      author_followers = ?, author_verified = ?, published_at = ?, published_raw = ?, fetched_at = ?,
+      author_followers = ?, author_verified = ?, published_at = ?, published_raw = ?,
       reposts = ?, comments = ?, likes = ?, extra_json = ?, raw_json = coalesce(?, raw_json),
-      content_hash = ?, updated_at = ?
+      content_hash = ?, fetched_at = ?, updated_at = ?
     where id = ?`,
   ftsDelete: 'delete from mentions_fts where rowid = ?',
   ftsInsert: 'insert into mentions_fts (rowid, title, text) values (?, ?, ?)',
@@ -146,6 +148,7 @@ export class SqliteStore {
   readonly db: Database
   readonly path: string
   private stmts = new Map<string, Statement>()
+  private insertFor: { now: string; stmt: Statement } | undefined
 
   private constructor(db: Database, file: string) {
     this.db = db
@@ -196,6 +199,15 @@ export class SqliteStore {
       this.stmts.set(sql, s)
     }
     return s
+  }
+
+  /** The mentions insert with `now` (a UTC ISO string we made) written in as its timestamps. */
+  private insertStmt(now: string): Statement {
+    if (this.insertFor?.now !== now) {
+      if (!/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/.test(now)) throw new Error(`not a UTC ISO time: ${now}`)
+      this.insertFor = { now, stmt: this.db.prepare(SQL.insert.replaceAll('$NOW', `'${now}'`)) }
+    }
+    return this.insertFor.stmt
   }
 
   // ---------------------------------------------------------------- migrations
@@ -415,7 +427,11 @@ export class SqliteStore {
     const commitMs = opts.commitMs ?? 2_000
     const db = this.db
     const cacheBefore = db.pragma('cache_size', { simple: true }) as number
+    const checkpointBefore = db.pragma('wal_autocheckpoint', { simple: true }) as number
     db.pragma(`cache_size = -${(opts.cacheMiB ?? 256) * 1024}`)
+    // Checkpoint every ~400 MB of WAL instead of ~40 MB: index pages that every commit dirties
+    // are copied into the database file 10x less often (~15% of a bulk import's write time).
+    db.pragma('wal_autocheckpoint = 100000')
     let open = false
     let pendingRows = 0
     let openedAt = 0
@@ -438,7 +454,9 @@ export class SqliteStore {
     const restore = () => {
       if (closed) return
       closed = true
-      if (db.open) db.pragma(`cache_size = ${cacheBefore}`)
+      if (!db.open) return
+      db.pragma(`cache_size = ${cacheBefore}`)
+      db.pragma(`wal_autocheckpoint = ${checkpointBefore}`)
     }
     return {
       write: (batch, fetchedAt = new Date()) => {
@@ -467,6 +485,8 @@ export class SqliteStore {
       finish: () => {
         try {
           commit()
+          // Leave the WAL as a normal session would (the import pays for its own checkpoint).
+          if (!this.db.readonly && this.path !== ':memory:') db.pragma('wal_checkpoint(PASSIVE)')
         } finally {
           restore()
         }
@@ -508,11 +528,10 @@ export class SqliteStore {
     // (source + platform id, canonical URL) means the mention exists; then look it up.
     const title = p[P.titleTokens]
     const text = p[P.textTokens]
-    p[P.fetchedAt] = p[P.createdAt] = p[P.updatedAt] = now
     p.length = P.columns
     let info: { changes: number; lastInsertRowid: number | bigint }
     try {
-      info = this.stmt(SQL.insert).run(p)
+      info = this.insertStmt(now).run(p)
     } finally {
       p.push(title, text)
     }
@@ -532,7 +551,7 @@ export class SqliteStore {
       if (other && other.id !== target.id)
         return { status: 'rejected', reason: `platformId matches mention ${target.id} but url matches mention ${other.id}` }
     }
-    this.stmt(SQL.update).run(...p.slice(P.platformId, P.contentHash + 1), now, target.id)
+    this.stmt(SQL.update).run(...p.slice(P.platformId, P.contentHash + 1), now, now, target.id)
     this.stmt(SQL.ftsDelete).run(target.id)
     this.stmt(SQL.ftsInsert).run(target.id, title, text)
     return { status: 'updated', id: target.id }
