@@ -18,8 +18,9 @@
  *   bigram-none      the chosen design, exactly as migrations.ts v2 creates it: FTS5 ascii,
  *                    detail=none, contentless_delete, over indexTokens(); query = MATCH
  *                    compilePlainQuery(q).match and, when some term has several tokens, a join to
- *                    docs keeping the candidates for which yq_terms_hold(title, text, terms) holds
- *                    (adjacency checked on the stored text, as SqliteStore.searchIds does)
+ *                    docs keeping the candidates that adjacencyFilterSql() accepts: instr() on the
+ *                    raw text for Han-only terms, else yq_terms_hold(title, text, terms) (adjacency
+ *                    checked on the stored text, as SqliteStore.searchIds does)
  *
  * Ground truth: a document matches a query when every whitespace-separated term (quoted phrases
  * kept together, as compilePlainQuery splits) occurs as a substring of
@@ -42,7 +43,7 @@ import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { compilePlainQuery, compileTerm, indexTokens, normaliseForIndex, termIsExact, termsHoldFunction, type CompiledTerm } from '../src/store/fts-tokens.js'
+import { adjacencyFilterSql, compilePlainQuery, compileTerm, indexTokens, normaliseForIndex, termsHoldFunction, type CompiledTerm } from '../src/store/fts-tokens.js'
 import { prng } from '../test/helpers/generate.js'
 
 type DB = Database.Database
@@ -291,11 +292,10 @@ function v1PhraseQuery(q: string): string | null {
 }
 
 /** The chosen design's query (SqliteStore.searchIds): MATCH, then adjacency on the candidates. */
-function v2Query(q: string): { match: string; checks: string | null } | null {
+function v2Query(q: string, title = 'd.title', text = 'd.text'): { match: string; filter: { sql: string; params: string[] } | null } | null {
   const c = compilePlainQuery(q)
   if (!c) return null
-  const checks = c.terms.filter((t) => !termIsExact(t))
-  return { match: c.match, checks: checks.length ? JSON.stringify(checks) : null }
+  return { match: c.match, filter: adjacencyFilterSql(c.terms, title, text) }
 }
 const BUILDS: Build[] = [
   { key: 'none', describe: 'no full-text index (docs table only)', ddl: '' },
@@ -483,16 +483,16 @@ const STRATEGIES: Strategy[] = [
   {
     key: 'bigram-none',
     build: 'bigram-none',
-    describe: 'chosen: MATCH compilePlainQuery(q).match; yq_terms_hold(d.title, d.text, terms) on the candidates when a term has several tokens (as SqliteStore.searchIds)',
+    describe: 'chosen: MATCH compilePlainQuery(q).match; adjacencyFilterSql on the candidates when a term has several tokens (instr() for Han terms, else yq_terms_hold; as SqliteStore.searchIds)',
     plan: (q) => {
       const c = v2Query(q)
       if (!c) return null
       // As searchIds: the index alone decides when every term is one token; otherwise join the
       // stored title/text and check adjacency there.
-      if (!c.checks) return { sql: `SELECT fts.rowid AS id FROM fts WHERE fts MATCH ?`, params: [c.match], expr: c.match }
+      if (!c.filter) return { sql: `SELECT fts.rowid AS id FROM fts WHERE fts MATCH ?`, params: [c.match], expr: c.match }
       return {
-        sql: `SELECT fts.rowid AS id FROM fts JOIN docs d ON d.id = fts.rowid WHERE fts MATCH ? AND yq_terms_hold(d.title, d.text, ?)`,
-        params: [c.match, c.checks],
+        sql: `SELECT fts.rowid AS id FROM fts JOIN docs d ON d.id = fts.rowid WHERE fts MATCH ? AND ${c.filter.sql}`,
+        params: [c.match, ...c.filter.params],
         expr: `${c.match} + adjacency`,
       }
     },
@@ -617,11 +617,12 @@ function fuzz(): FuzzReport[] {
       impl: 'fts-tokens.ts v2 (ascii, detail=none, + yq_terms_hold)',
       ddl: V2_DDL.replace('title, text', 'text'),
       run: (db, q) => {
-        const c = v2Query(q)
+        const c = v2Query(q, 'NULL', 'd.text')
         if (!c) return null
-        if (!c.checks) return { expr: c.match, ids: () => db.prepare('SELECT rowid FROM fts WHERE fts MATCH ?').pluck().all(c.match) as number[] }
-        const sql = 'SELECT fts.rowid FROM fts JOIN docs d ON d.id = fts.rowid WHERE fts MATCH ? AND yq_terms_hold(NULL, d.text, ?)'
-        return { expr: `${c.match} + adjacency ${c.checks}`, ids: () => db.prepare(sql).pluck().all(c.match, c.checks) as number[] }
+        const f = c.filter
+        if (!f) return { expr: c.match, ids: () => db.prepare('SELECT rowid FROM fts WHERE fts MATCH ?').pluck().all(c.match) as number[] }
+        const sql = `SELECT fts.rowid FROM fts JOIN docs d ON d.id = fts.rowid WHERE fts MATCH ? AND ${f.sql}`
+        return { expr: `${c.match} + adjacency ${f.params.join(' ')}`, ids: () => db.prepare(sql).pluck().all(c.match, ...f.params) as number[] }
       },
     },
     {

@@ -225,17 +225,46 @@ export function termMatches(title: string | null, text: string | null, t: Compil
  * compiled term (CompiledTerm[] as JSON) has its tokens adjacent in the title or the text.
  */
 export function termsHoldFunction(): (title: unknown, text: unknown, spec: unknown) => 0 | 1 {
-  let lastSpec = ''
-  let lastTerms: CompiledTerm[] = []
+  const cache = new Map<string, CompiledTerm[]>()
   return (title, text, spec) => {
-    if (spec !== lastSpec) {
-      lastTerms = JSON.parse(String(spec)) as CompiledTerm[]
-      lastSpec = String(spec)
+    const key = String(spec)
+    let terms = cache.get(key)
+    if (!terms) {
+      if (cache.size >= 64) cache.clear()
+      terms = JSON.parse(key) as CompiledTerm[]
+      cache.set(key, terms)
     }
     const ti = typeof title === 'string' ? title : null
     const te = typeof text === 'string' ? text : null
-    return lastTerms.every((t) => termMatches(ti, te, t)) ? 1 : 0
+    return terms.every((t) => termMatches(ti, te, t)) ? 1 : 0
   }
+}
+
+/** Han ideographs only: no normalisation changes them, so finding them in the raw text is exact. */
+const HAN_ONLY = /^[\u3400-\u4dbf\u4e00-\u9fff\u{20000}-\u{323af}]+$/u
+
+/**
+ * SQL (a condition over the given title and text column expressions) that keeps the candidate
+ * rows in which each term's tokens are adjacent; null when the index alone decides. A term of
+ * Han characters is first looked for with SQLite's instr() on the raw columns, which settles the
+ * usual case in C; a raw-text miss (normalisation may still make a match) and every other term
+ * go to yq_terms_hold.
+ */
+export function adjacencyFilterSql(terms: CompiledTerm[], title: string, text: string): { sql: string; params: string[] } | null {
+  const parts: string[] = []
+  const params: string[] = []
+  for (const t of terms) {
+    if (termIsExact(t)) continue
+    const spec = JSON.stringify([t])
+    if (t.chars !== undefined && HAN_ONLY.test(t.chars)) {
+      parts.push(`(instr(${text}, ?) > 0 OR instr(${title}, ?) > 0 OR yq_terms_hold(${title}, ${text}, ?))`)
+      params.push(t.chars, t.chars, spec)
+    } else {
+      parts.push(`yq_terms_hold(${title}, ${text}, ?)`)
+      params.push(spec)
+    }
+  }
+  return parts.length ? { sql: parts.join(' AND '), params } : null
 }
 
 /** A plain query: terms separated by white space, "quoted phrases" kept together, all required. */

@@ -11,7 +11,7 @@ import type BetterSqlite3 from 'better-sqlite3'
 import { StoreError, errorMessage } from '../core/errors.js'
 import { parseIsoWithOffset, type MentionInput, INTERCHANGE_FIELDS } from '../core/mention.js'
 import { P, prepareMention, type PreparedMention } from './prepare.js'
-import { compilePlainQuery, indexTokens, termIsExact, termsHoldFunction } from './fts-tokens.js'
+import { adjacencyFilterSql, compilePlainQuery, indexTokens, termsHoldFunction } from './fts-tokens.js'
 import { LATEST_VERSION, MIGRATIONS } from './migrations.js'
 
 type Database = BetterSqlite3.Database
@@ -602,16 +602,16 @@ export class SqliteStore {
   searchIds(query: string, limit = 50): number[] {
     const q = compilePlainQuery(query)
     if (!q) return []
-    const checks = q.terms.filter((t) => !termIsExact(t))
-    if (checks.length === 0)
+    const filter = adjacencyFilterSql(q.terms, 'm.title', 'm.text')
+    if (!filter)
       return this.stmt('select rowid from mentions_fts where mentions_fts match ? order by rowid desc limit ?').pluck().all(q.match, limit) as number[]
     // The index has no positions: keep the candidates whose terms' tokens are adjacent.
     return this.stmt(
       `select f.rowid from mentions_fts f join mentions m on m.id = f.rowid
-        where mentions_fts match ? and yq_terms_hold(m.title, m.text, ?) order by f.rowid desc limit ?`,
+        where mentions_fts match ? and ${filter.sql} order by f.rowid desc limit ?`,
     )
       .pluck()
-      .all(q.match, JSON.stringify(checks), limit) as number[]
+      .all(q.match, ...filter.params, limit) as number[]
   }
 
   countMentions(): number {

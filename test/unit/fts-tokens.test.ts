@@ -129,6 +129,21 @@ describe('search equals substring search (random texts through the store)', () =
     expect(checked).toBeGreaterThan(50)
     s.close()
   })
+
+  it('finds a term whose raw text differs from its normal form (zero-width inside, compatibility ideograph)', () => {
+    const s = SqliteStore.open(':memory:')
+    const base = { source: 'weibo', url: null, title: null, authorId: null, authorName: null, authorFollowers: null, authorVerified: null, publishedAt: new Date('2026-11-01T00:00:00Z'), publishedRaw: null, reposts: null, comments: null, likes: null, extra: null, raw: null }
+    s.upsertMentions([
+      { ...base, platformId: '1', text: '宝\u200b安区西乡' },
+      { ...base, platformId: '2', text: '\uf900山区的路' },
+      { ...base, platformId: '3', text: '宝安，区西乡' },
+    ])
+    const pid = (q: string) => s.searchIds(q).map((id) => (s.db.prepare('select platform_id from mentions where id = ?').get(id) as { platform_id: string }).platform_id)
+    expect(pid('宝安区')).toEqual(['1'])
+    expect(pid('\u8c48山区')).toEqual(['2'])
+    expect(pid('区西乡')).toEqual(['3', '1'])
+    s.close()
+  })
 })
 
 describe('indexTokens against a reference tokenizer', () => {
