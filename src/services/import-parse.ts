@@ -71,12 +71,15 @@ export function openInput(file: string): { stream: Readable; bytesRead: () => nu
 
 /** Collects parsed rows into batches. */
 class Batcher {
-  private cur = this.empty()
+  private cur: Omit<ParsedBatch, 'bytesRead'>
   readonly ready: Array<Omit<ParsedBatch, 'bytesRead'>> = []
   constructor(
     private readonly size: number,
     private readonly keepRaw: boolean,
-  ) {}
+  ) {
+    // Not a field initialiser: those run before parameter properties are assigned.
+    this.cur = this.empty()
+  }
 
   private empty(): Omit<ParsedBatch, 'bytesRead'> {
     return this.keepRaw ? { rows: [], lines: [], raws: [] } : { rows: [], lines: [] }

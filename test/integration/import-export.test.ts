@@ -148,6 +148,29 @@ describe('import', () => {
   })
 })
 
+describe('rows the database refuses', () => {
+  it('are reported with their line and the input row (--rejects), on the worker thread and in-thread', async () => {
+    for (const threads of [true, false]) {
+      const db = f(`refuse-${threads}.db`)
+      const s = SqliteStore.open(db)
+      try {
+        writeFileSync(f('r0.jsonl'), [JSON.stringify({ ...GOOD_1, platformId: '9001', url: 'https://x.cn/1' }), JSON.stringify({ ...GOOD_1, platformId: '9002', url: 'https://x.cn/2' })].join('\n') + '\n')
+        await importFile(s, f('r0.jsonl'), { threads })
+        // Line 2 claims mention 9001's platform id with mention 9002's URL: two identities, two rows.
+        const conflict = { ...GOOD_1, platformId: '9001', url: 'https://x.cn/2', likes: 99 }
+        writeFileSync(f('r1.jsonl'), [JSON.stringify({ ...GOOD_1, platformId: '9003', url: 'https://x.cn/3' }), JSON.stringify(conflict)].join('\n') + '\n')
+        const sum = await importFile(s, f('r1.jsonl'), { threads, rejectsFile: f(`r1-${threads}.rejects.jsonl`) })
+        expect(sum).toMatchObject({ inserted: 1, rejected: 1 })
+        expect(sum.errors).toEqual([{ line: 2, reason: expect.stringMatching(/platformId matches mention \d+ but url matches mention \d+/) }])
+        const rejected = readFileSync(f(`r1-${threads}.rejects.jsonl`), 'utf8').trim().split('\n').map((l) => JSON.parse(l))
+        expect(rejected).toEqual([{ line: 2, reason: sum.errors[0]!.reason, row: conflict }])
+      } finally {
+        s.close()
+      }
+    }
+  })
+})
+
 describe('kill -9 in the middle of an import', () => {
   it('leaves a consistent database; the same import again completes with no duplicates', async () => {
     const rows = 150_000

@@ -5,6 +5,7 @@
 import { afterEach, describe, expect, it } from 'vitest'
 import path from 'node:path'
 import { SqliteStore } from '../../src/store/sqlite.js'
+import { P, prepareMention } from '../../src/store/prepare.js'
 import { validateInterchange, type MentionInput } from '../../src/core/mention.js'
 import { LATEST_VERSION, MIGRATIONS } from '../../src/store/migrations.js'
 import { createRequire } from 'node:module'
@@ -124,6 +125,59 @@ describe('upsert', () => {
     expect(r.outcomes[0]!.reason).toMatch(/platformId matches mention \d+ but url matches mention \d+/)
     expect(r.inserted).toBe(1)
     expect(s.countMentions()).toBe(3)
+  })
+})
+
+describe('bulk writer (imports)', () => {
+  const prepared = (n: number, from = 0) => Array.from({ length: n }, (_, i) => prepareMention(mention({ platformId: String(7_000_000 + from + i), url: null, text: `宝安区第${from + i}条` })))
+  const committed = (file: string) => {
+    const other = SqliteStore.open(file, { readonly: true })
+    try {
+      return other.countMentions()
+    } finally {
+      other.close()
+    }
+  }
+
+  it('commits every commitRows rows, never splitting a batch, and finish() commits the rest', () => {
+    const s = openTemp()
+    const w = s.bulkWriter({ commitRows: 10, commitMs: 60_000 })
+    w.write(prepared(4, 0))
+    w.write(prepared(4, 4))
+    expect(committed(s.path)).toBe(0) // 8 rows open
+    w.write(prepared(4, 8)) // 12 would exceed 10: the 8 commit first
+    expect(committed(s.path)).toBe(8)
+    w.finish()
+    expect(committed(s.path)).toBe(12)
+    expect(s.searchIds('宝安区第1条')).toHaveLength(1)
+  })
+
+  it('abort() rolls back what is not committed and restores the session pragmas', () => {
+    const s = openTemp()
+    const cache = s.db.pragma('cache_size', { simple: true })
+    const ckpt = s.db.pragma('wal_autocheckpoint', { simple: true })
+    const w = s.bulkWriter({ commitRows: 5, commitMs: 60_000 })
+    expect(s.db.pragma('wal_autocheckpoint', { simple: true })).toBe(100_000)
+    w.write(prepared(5, 0))
+    w.write(prepared(3, 5))
+    w.abort()
+    expect(s.countMentions()).toBe(5)
+    expect(s.db.inTransaction).toBe(false)
+    expect(s.db.pragma('cache_size', { simple: true })).toBe(cache)
+    expect(s.db.pragma('wal_autocheckpoint', { simple: true })).toBe(ckpt)
+    expect(s.check()).toEqual({ ok: true, problems: [] })
+  })
+
+  it('reports a row the database refuses by its index and stores the others', () => {
+    const s = openTemp()
+    const rows = prepared(3)
+    rows[1]![P.reposts] = -1 // violates CHECK (reposts >= 0)
+    const w = s.bulkWriter()
+    const res = w.write(rows)
+    w.finish()
+    expect(res).toMatchObject({ inserted: 2, rejected: 1 })
+    expect(res.refused).toEqual([{ index: 1, reason: expect.stringMatching(/CHECK constraint failed/) }])
+    expect(s.countMentions()).toBe(2)
   })
 })
 
