@@ -12,6 +12,16 @@
  * @module gazetteer
  */
 import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { editDistance } from '../core/text.js';
+
+// pinyin-pro (with its dictionary) loads only when a name has to be suggested.
+let pinyinFn: ((text: string, opts: { toneType: 'none' }) => string) | undefined;
+/** Toneless pinyin of a name, syllables separated by spaces (宝安区 → "bao an qu"). */
+function toneless(text: string): string {
+  pinyinFn ??= (createRequire(import.meta.url)('pinyin-pro') as { pinyin: NonNullable<typeof pinyinFn> }).pinyin;
+  return pinyinFn(text, { toneType: 'none' });
+}
 
 /** Location of the data file, relative to this module (works from `src/gazetteer` and `dist/gazetteer`). */
 export const GAZETTEER_FILE: URL = new URL('../../config/gazetteer/cn-2023.json', import.meta.url);
@@ -549,8 +559,17 @@ export class Gazetteer {
       for (const t of texts) s = Math.max(s, similarity(q, t));
       if (s >= MIN_SIMILARITY) scored.set(r, s);
     });
+    // Equally similar names are ranked by how alike they sound: a typo made with a pinyin input
+    // method (宝按区 for 宝安区) keeps the pinyin.
+    const qSound = toneless(q);
+    const sound = new Map<Region, number>();
+    const soundDistance = (r: Region): number => {
+      let d = sound.get(r);
+      if (d === undefined) sound.set(r, (d = Math.min(editDistance(qSound, toneless(r.name)), editDistance(qSound, toneless(r.shortName)))));
+      return d;
+    };
     return [...scored.entries()]
-      .sort((a, b) => b[1] - a[1] || Number(a[0].zone) - Number(b[0].zone) || byCodeOrder(a[0], b[0]))
+      .sort((a, b) => b[1] - a[1] || soundDistance(a[0]) - soundDistance(b[0]) || Number(a[0].zone) - Number(b[0].zone) || byCodeOrder(a[0], b[0]))
       .slice(0, MAX_SUGGESTIONS)
       .map(([r]) => r);
   }
