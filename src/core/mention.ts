@@ -52,8 +52,6 @@ export const INTERCHANGE_FIELDS = [
 export type InterchangeField = (typeof INTERCHANGE_FIELDS)[number]
 const KNOWN = new Set<string>(INTERCHANGE_FIELDS)
 
-/** ISO 8601 date-time with an explicit offset (Z or ±hh:mm). */
-const ISO_WITH_OFFSET = /^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:?\d{2})$/i
 const SOURCE_ID = /^[a-z][a-z0-9_-]{0,31}$/
 
 export type ValidationResult = { ok: true; mention: MentionInput } | { ok: false; reason: string }
@@ -99,11 +97,40 @@ function optBool(v: unknown, field: string, errors: string[]): boolean | null {
   return null
 }
 
-/** Parses an ISO 8601 string with offset; returns null when it is not one or not a real date. */
+const ISO_PARTS = /^(\d{4})-(\d{2})-(\d{2})[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,9}))?)?(?:(Z)|([+-])(\d{2}):?(\d{2}))$/i
+
+function daysInMonth(y: number, m: number): number {
+  return m === 2 ? (y % 4 === 0 && (y % 100 !== 0 || y % 400 === 0) ? 29 : 28) : m === 4 || m === 6 || m === 9 || m === 11 ? 30 : 31
+}
+
+/**
+ * Parses an ISO 8601 string with offset (`T` or a space between date and time, seconds and
+ * fraction optional, offset `Z`, `±hh:mm` or `±hhmm`); returns null when it is not one or not a
+ * real date (2026-02-30, 25:00, +24:00). 24:00:00 is the end of the day. Fractions beyond
+ * milliseconds are truncated.
+ */
 export function parseIsoWithOffset(s: string): Date | null {
-  if (!ISO_WITH_OFFSET.test(s)) return null
-  const d = new Date(s.replace(' ', 'T').replace(/([+-]\d{2})(\d{2})$/, '$1:$2'))
-  return Number.isNaN(d.getTime()) ? null : d
+  const m = ISO_PARTS.exec(s)
+  if (!m) return null
+  const y = Number(m[1])
+  const mo = Number(m[2])
+  const d = Number(m[3])
+  const h = Number(m[4])
+  const mi = Number(m[5])
+  const se = m[6] === undefined ? 0 : Number(m[6])
+  const ms = m[7] === undefined ? 0 : Number(m[7].slice(0, 3).padEnd(3, '0'))
+  if (mo < 1 || mo > 12 || d < 1 || d > daysInMonth(y, mo) || mi > 59 || se > 59) return null
+  if (h > 24 || (h === 24 && (mi !== 0 || se !== 0 || ms !== 0))) return null
+  let offsetMin = 0
+  if (m[8] === undefined) {
+    const oh = Number(m[10])
+    const om = Number(m[11])
+    if (oh > 23 || om > 59) return null
+    offsetMin = (oh * 60 + om) * (m[9] === '-' ? -1 : 1)
+  }
+  // Date.UTC reads years 0–99 as 1900–1999; setUTCFullYear does not.
+  const t = y >= 100 ? Date.UTC(y, mo - 1, d, h, mi, se, ms) : new Date(Date.UTC(2000, mo - 1, d, h, mi, se, ms)).setUTCFullYear(y)
+  return new Date(t - offsetMin * 60_000)
 }
 
 /**
