@@ -68,8 +68,8 @@ function valueAt(root: unknown, p: readonly PathPart[]): unknown {
   return cur
 }
 
-/** The object schema (if any) found at a path of the config schema, for listing allowed keys. */
-function shapeAt(p: readonly PathPart[]): string[] | null {
+/** The schema found at a path of the config schema (wrappers such as defaults removed). */
+function schemaAt(p: readonly PathPart[]): any {
   let s: any = configSchema
   const unwrap = (x: any): any => {
     for (let i = 0; i < 10 && x; i++) {
@@ -96,8 +96,12 @@ function shapeAt(p: readonly PathPart[]): string[] | null {
       s = def.shape[part]
     }
   }
-  s = unwrap(s)
-  const def = s?._zod?.def
+  return unwrap(s)
+}
+
+/** The keys of the object schema (if any) at a path, for listing allowed keys. */
+function shapeAt(p: readonly PathPart[]): string[] | null {
+  const def = schemaAt(p)?._zod?.def
   return def?.type === 'object' ? Object.keys(def.shape) : null
 }
 
@@ -128,7 +132,8 @@ function describeIssue(issue: z.core.$ZodIssue, raw: unknown): Array<{ path: Pat
     }
     case 'invalid_type': {
       if (got === undefined) return [{ path: p, message: `is required (${issue.expected})` }]
-      const isInt = (issue as { format?: string }).format === 'safeint' || issue.expected === 'int' || /int/.test(issue.message)
+      // zod reports z.int() as "expected number": look at the schema itself.
+      const isInt = issue.expected === 'int' || (issue.expected === 'number' && schemaAt(p)?._zod?.def?.format === 'safeint')
       const expected = isInt ? 'a whole number' : `a${/^[aeio]/.test(issue.expected) ? 'n' : ''} ${issue.expected}`
       return [{ path: p, message: `expected ${expected}, got ${show(got)}` }]
     }
