@@ -528,13 +528,8 @@ export class SqliteStore {
     // (source + platform id, canonical URL) means the mention exists; then look it up.
     const title = p[P.titleTokens]
     const text = p[P.textTokens]
-    p.length = P.columns
-    let info: { changes: number; lastInsertRowid: number | bigint }
-    try {
-      info = this.insertStmt(now).run(p)
-    } finally {
-      p.push(title, text)
-    }
+    // Arguments, not an array: better-sqlite3 reads an array's elements through property lookups.
+    const info = this.insertStmt(now).run(p[0], p[1], p[2], p[3], p[4], p[5], p[6], p[7], p[8], p[9], p[10], p[11], p[12], p[13], p[14], p[15], p[16], p[17])
     if (info.changes === 1) {
       const id = Number(info.lastInsertRowid)
       this.stmt(SQL.ftsInsert).run(id, title, text)
