@@ -120,7 +120,7 @@ export function parseIsoWithOffset(s: string): Date | null {
   const se = m[6] === undefined ? 0 : Number(m[6])
   const ms = m[7] === undefined ? 0 : Number(m[7].slice(0, 3).padEnd(3, '0'))
   if (mo < 1 || mo > 12 || d < 1 || d > daysInMonth(y, mo) || mi > 59 || se > 59) return null
-  if (h > 24 || (h === 24 && (mi !== 0 || se !== 0 || ms !== 0))) return null
+  if (h > 24 || (h === 24 && (mi !== 0 || se !== 0 || /[1-9]/.test(m[7] ?? '')))) return null
   let offsetMin = 0
   if (m[8] === undefined) {
     const oh = Number(m[10])
@@ -128,8 +128,14 @@ export function parseIsoWithOffset(s: string): Date | null {
     if (oh > 23 || om > 59) return null
     offsetMin = (oh * 60 + om) * (m[9] === '-' ? -1 : 1)
   }
-  // Date.UTC reads years 0–99 as 1900–1999; setUTCFullYear does not.
-  const t = y >= 100 ? Date.UTC(y, mo - 1, d, h, mi, se, ms) : new Date(Date.UTC(2000, mo - 1, d, h, mi, se, ms)).setUTCFullYear(y)
+  // Date.UTC reads years 0–99 as 1900–1999; the setters do not.
+  let t: number
+  if (y >= 100) t = Date.UTC(y, mo - 1, d, h, mi, se, ms)
+  else {
+    const dt = new Date(0)
+    dt.setUTCFullYear(y, mo - 1, d)
+    t = dt.setUTCHours(h, mi, se, ms)
+  }
   return new Date(t - offsetMin * 60_000)
 }
 

@@ -1,8 +1,8 @@
 /**
  * `yuqing import FILE`: streams JSONL or CSV mentions in the interchange schema into the store.
  *
- * Constant memory (a bounded number of batches in flight), one transaction per batch (a kill
- * loses at most the batch being written, and re-running the same import is idempotent), and a
+ * Constant memory (a bounded number of batches in flight), a commit every --batch-size rows or
+ * 2 s (a kill loses at most the uncommitted rows, and re-running the same import is idempotent), and a
  * bad row is reported with its line number, never aborting the import. Parsing runs on a worker
  * thread while the main thread writes, which roughly doubles throughput on two cores.
  * Mentions are analysed by the NLP pipeline once it exists (issue 3); today they are stored
@@ -12,7 +12,7 @@ import { createWriteStream, existsSync, statSync, type WriteStream } from 'node:
 import { fileURLToPath } from 'node:url'
 import { Worker } from 'node:worker_threads'
 import type { Readable } from 'node:stream'
-import { UsageError, errorMessage } from '../core/errors.js'
+import { StoreError, UsageError, errorMessage } from '../core/errors.js'
 import type { Clock } from '../core/clock.js'
 import { systemClock } from '../core/clock.js'
 import type { SqliteStore } from '../store/sqlite.js'
@@ -184,6 +184,16 @@ export async function importFile(store: SqliteStore, file: string, opts: ImportO
     writer.finish()
     finished = true
   } catch (err) {
+    // The input failed (a damaged .gz, an unreadable file, the parse thread): keep the rows
+    // already written. A store failure has rolled back its own transaction.
+    if (!finished && !(err instanceof StoreError)) {
+      try {
+        writer.finish()
+        finished = true
+      } catch {
+        // the input error is the one to report
+      }
+    }
     if (err instanceof UsageError) throw err
     const e = err as NodeJS.ErrnoException
     if (e.code === 'Z_DATA_ERROR' || e.code === 'Z_BUF_ERROR')

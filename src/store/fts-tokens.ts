@@ -76,17 +76,33 @@ function put(s: string, from: number, to: number): void {
 }
 
 function putWord(s: string, from: number, to: number): void {
-  if (outLen > 0) out[outLen++] = 32
-  for (let k = from; k < to; k++) {
-    const c = s.charCodeAt(k)
-    if (c >= 0x80) {
-      // Non-ASCII letters: let the engine lower-case the whole word (it may change its length).
-      outLen -= k - from
-      const lower = s.slice(from, to).toLowerCase()
-      put(lower, 0, lower.length)
-      return
+  let ascii = true
+  for (let k = from; k < to; k++)
+    if (s.charCodeAt(k) >= 0x80) {
+      ascii = false
+      break
     }
-    out[outLen++] = c >= 65 && c <= 90 ? c + 32 : c
+  if (ascii) {
+    if (outLen > 0) out[outLen++] = 32
+    for (let k = from; k < to; k++) {
+      const c = s.charCodeAt(k)
+      out[outLen++] = c >= 65 && c <= 90 ? c + 32 : c
+    }
+    return
+  }
+  // Lower-case first, then split (the scheme's order): lower-casing may yield characters that are
+  // not letters or digits (İ → i + U+0307), and those separate tokens.
+  const lower = s.slice(from, to).toLowerCase()
+  let inToken = false
+  for (let k = 0; k < lower.length; ) {
+    const cp = lower.codePointAt(k)!
+    const w = cp > 0xffff ? 2 : 1
+    if (isWordChar(cp)) {
+      if (!inToken && outLen > 0) out[outLen++] = 32
+      inToken = true
+      put(lower, k, k + w)
+    } else inToken = false
+    k += w
   }
 }
 

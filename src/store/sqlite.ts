@@ -436,12 +436,18 @@ export class SqliteStore {
     let pendingRows = 0
     let openedAt = 0
     let closed = false
-    const fail = (err: unknown, what: string): never => {
+    // A commit the idle timer attempted and that failed: reported by the next call.
+    let deferred: unknown
+    let idleTimer: NodeJS.Timeout | undefined
+    const fail = (err: unknown, what: string, unwritten = 0): never => {
+      const lost = pendingRows + unwritten
       if (db.inTransaction) db.exec('ROLLBACK')
       open = false
-      throw new StoreError(`${what} failed, the ${pendingRows} mentions written since the last commit were not stored: ${errorMessage(err)}`, 'check disk space and that no other process holds the database; re-running the same import resumes', err)
+      pendingRows = 0
+      throw new StoreError(`${what} failed, the ${lost} mentions written since the last commit were not stored: ${errorMessage(err)}`, 'check disk space and that no other process holds the database; re-running the same import resumes', err)
     }
     const commit = () => {
+      clearTimeout(idleTimer)
       if (!open) return
       try {
         db.exec('COMMIT')
@@ -451,7 +457,31 @@ export class SqliteStore {
       open = false
       pendingRows = 0
     }
+    // When no batch follows (a slow producer, stdin), commit anyway once commitMs has passed:
+    // the transaction must not hold the write lock, or leave rows uncommitted, while we wait.
+    const armIdleCommit = () => {
+      clearTimeout(idleTimer)
+      if (!open) return
+      idleTimer = setTimeout(
+        () => {
+          try {
+            commit()
+          } catch (err) {
+            deferred = err
+          }
+        },
+        Math.max(0, commitMs - (Date.now() - openedAt)),
+      )
+      idleTimer.unref()
+    }
+    const raiseDeferred = () => {
+      if (deferred === undefined) return
+      const err = deferred
+      deferred = undefined
+      throw err
+    }
     const restore = () => {
+      clearTimeout(idleTimer)
       if (closed) return
       closed = true
       if (!db.open) return
@@ -461,6 +491,7 @@ export class SqliteStore {
     return {
       write: (batch, fetchedAt = new Date()) => {
         if (closed) throw new Error('bulk writer is closed')
+        raiseDeferred()
         // A transaction never holds more than commitRows rows unless one batch alone does.
         if (open && pendingRows + batch.length > commitRows) commit()
         if (!open) {
@@ -476,14 +507,16 @@ export class SqliteStore {
         try {
           summary = this.upsertRows(batch, fetchedAt.toISOString(), false)
         } catch (err) {
-          return fail(err, `writing ${batch.length} mentions`)
+          return fail(err, `writing ${batch.length} mentions`, batch.length)
         }
         pendingRows += batch.length
         if (pendingRows >= commitRows || Date.now() - openedAt >= commitMs) commit()
+        else armIdleCommit()
         return summary
       },
       finish: () => {
         try {
+          raiseDeferred()
           commit()
           // Leave the WAL as a normal session would (the import pays for its own checkpoint).
           if (!this.db.readonly && this.path !== ':memory:') db.pragma('wal_checkpoint(PASSIVE)')
@@ -493,6 +526,7 @@ export class SqliteStore {
       },
       abort: () => {
         try {
+          deferred = undefined
           if (open && db.open && db.inTransaction) db.exec('ROLLBACK')
           open = false
         } finally {

@@ -148,6 +148,26 @@ describe('import', () => {
   })
 })
 
+describe('a damaged input', () => {
+  it('keeps the rows read before the damage (truncated .gz), on the worker thread and in-thread', async () => {
+    await writeJsonl(f('t.jsonl'), { rows: 20_000, seed: 5 })
+    const gz = gzipSync(readFileSync(f('t.jsonl')))
+    writeFileSync(f('t.jsonl.gz'), gz.subarray(0, Math.floor(gz.length * 0.9)))
+    for (const threads of [true, false]) {
+      const s = SqliteStore.open(f(`t-${threads}.db`))
+      try {
+        await expect(importFile(s, f('t.jsonl.gz'), { threads })).rejects.toThrow(/not valid gzip.*|rows before the damage/)
+        const stored = s.countMentions()
+        expect(stored).toBeGreaterThan(10_000)
+        expect(stored).toBeLessThan(20_000)
+        expect(s.check()).toEqual({ ok: true, problems: [] })
+      } finally {
+        s.close()
+      }
+    }
+  })
+})
+
 describe('rows the database refuses', () => {
   it('are reported with their line and the input row (--rejects), on the worker thread and in-thread', async () => {
     for (const threads of [true, false]) {

@@ -152,6 +152,24 @@ describe('bulk writer (imports)', () => {
     expect(s.searchIds('宝安区第1条')).toHaveLength(1)
   })
 
+  it('commits after commitMs when no further batch comes, releasing the write lock', async () => {
+    const s = openTemp()
+    const w = s.bulkWriter({ commitRows: 1000, commitMs: 50 })
+    w.write(prepared(3))
+    expect(committed(s.path)).toBe(0)
+    await new Promise((r) => setTimeout(r, 200))
+    expect(committed(s.path)).toBe(3)
+    const other = SqliteStore.open(s.path, { busyTimeoutMs: 0 })
+    try {
+      expect(other.upsertMentions([mention({ platformId: '42', url: null })])).toMatchObject({ inserted: 1 })
+    } finally {
+      other.close()
+    }
+    w.write(prepared(2, 3))
+    w.finish()
+    expect(committed(s.path)).toBe(6)
+  })
+
   it('abort() rolls back what is not committed and restores the session pragmas', () => {
     const s = openTemp()
     const cache = s.db.pragma('cache_size', { simple: true })

@@ -18,6 +18,7 @@ describe('indexTokens', () => {
     expect(indexTokens('iPhone15发布')).toBe('iphone15 发布 布')
     expect(indexTokens('ＡＢＣ新闻')).toBe('abc 新闻 闻')
     expect(indexTokens('地铁11号线')).toBe('地铁 铁 11 号线 线')
+    expect(indexTokens('İ2')).toBe('i 2') // İ lower-cases to i + U+0307, which is not a letter
   })
   it('drops zero-width characters and keeps astral CJK whole', () => {
     expect(indexTokens('宝\u200b安')).toBe('宝安 安')
@@ -151,7 +152,7 @@ describe('indexTokens against a reference tokenizer', () => {
   const isCjkChar = (c: string) => /[\u4e00-\u9fff\u3400-\u4dbf\u{20000}-\u{323af}\uf900-\ufaff\u3007\u3040-\u30ff\u31f0-\u31ff\uac00-\ud7af\u1100-\u11ff\u3130-\u318f]/u.test(c)
   const isWord = (c: string) => /[\p{L}\p{N}]/u.test(c)
   function reference(text: string): string {
-    const chars = Array.from(text.normalize('NFKC').replace(/[\u200b-\u200f\u2060-\u2064\ufeff]/g, ''))
+    const chars = Array.from(text.normalize('NFKC').replace(/[\u200b-\u200f\u2060-\u2064\ufeff]/g, '').toLowerCase())
     const out: string[] = []
     let run: string[] = []
     let word = ''
@@ -161,7 +162,7 @@ describe('indexTokens against a reference tokenizer', () => {
       run = []
     }
     const endWord = () => {
-      if (word) out.push(word.toLowerCase())
+      if (word) out.push(word)
       word = ''
     }
     for (const c of chars) {

@@ -10,9 +10,10 @@ describe('parseIsoWithOffset', () => {
     expect(parseIsoWithOffset('2026-11-25T08:30:00.123456789z')?.toISOString()).toBe('2026-11-25T08:30:00.123Z')
     expect(parseIsoWithOffset('2026-12-01T24:00:00-05:30')?.toISOString()).toBe('2026-12-02T05:30:00.000Z')
     expect(parseIsoWithOffset('0099-03-01T00:00:00Z')?.toISOString()).toBe('0099-03-01T00:00:00.000Z')
+    expect(parseIsoWithOffset('0050-12-31T24:00:00Z')?.toISOString()).toBe(new Date('0050-12-31T24:00:00Z').toISOString())
   })
   it('refuses dates that do not exist and strings without an offset', () => {
-    for (const s of ['2026-02-30T00:00:00Z', '2026-02-29T00:00:00Z', '2026-04-31T00:00:00Z', '2026-13-01T00:00:00Z', '2026-12-01T24:00:01Z', '2026-12-01T23:60:00Z', '2026-12-01T10:00:00+24:00', '2026-12-01T10:00:00', '2026-12-01', '26-12-01T10:00Z'])
+    for (const s of ['2026-02-30T00:00:00Z', '2026-02-29T00:00:00Z', '2026-04-31T00:00:00Z', '2026-13-01T00:00:00Z', '2026-12-01T24:00:01Z', '2026-12-01T24:00:00.0001Z', '2026-12-01T23:60:00Z', '2026-12-01T10:00:00+24:00', '2026-12-01T10:00:00', '2026-12-01', '26-12-01T10:00Z'])
       expect(parseIsoWithOffset(s), s).toBeNull()
     expect(parseIsoWithOffset('2024-02-29T12:00:00Z')?.toISOString()).toBe('2024-02-29T12:00:00.000Z')
   })

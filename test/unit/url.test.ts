@@ -35,6 +35,23 @@ describe('canonicalUrl', () => {
   })
 })
 
+describe('near misses of the fast path', () => {
+  // The fast-path pattern once backtracked exponentially: these took minutes each.
+  it('are decided promptly and correctly (long paths before a query, a fragment or a bad character)', () => {
+    expect(canonicalUrl('https://news.sina.com.cn/c/2026-01-01/doc-inafxyzabcd123.shtml?utm_source=wb')).toBe('https://news.sina.com.cn/c/2026-01-01/doc-inafxyzabcd123.shtml')
+    expect(canonicalUrl('https://www.example.com/articles/2026/01/some-long-article-slug#x')).toBe('https://www.example.com/articles/2026/01/some-long-article-slug')
+    const long = 'https://a.com/' + 'abc.def-'.repeat(500)
+    expect(checkHttpUrl(long + ' x').ok).toBe(true)
+    expect(canonicalUrl(long + '%41')).toBe(long + '%41')
+    expect(isPlainHttpUrl('https://' + 'a'.repeat(250) + '.com/' + 'b'.repeat(1500) + '?')).toBe(false)
+  })
+  it('leave punycode hosts to the URL parser, which validates them', () => {
+    expect(isPlainHttpUrl('http://xn--a.com/')).toBe(false)
+    expect(checkHttpUrl('http://xn--a.com/')).toEqual({ ok: false, reason: 'not a valid URL' })
+    expect(canonicalUrl('https://xn--fiqs8s.cn/a')).toBe('https://xn--fiqs8s.cn/a')
+  })
+})
+
 describe('checkHttpUrl', () => {
   it('accepts http(s) and names the problem otherwise', () => {
     expect(checkHttpUrl('https://example.com/x').ok).toBe(true)
