@@ -9,6 +9,7 @@ import { describe, it, expect, beforeAll, afterAll } from 'vitest'
 import { parse as parseYaml } from 'yaml'
 import type BetterSqlite3 from 'better-sqlite3'
 import { REPO_ROOT, ensureBuilt, parseJson, runCli, tmpDir, type CliResult } from '../helpers/cli.js'
+import { BAD_CONFIG } from '../helpers/fixtures.js'
 
 const Database = createRequire(import.meta.url)('better-sqlite3') as typeof BetterSqlite3
 
@@ -137,16 +138,6 @@ describe('doctor', () => {
   })
 })
 
-/** Wrong type (line 8), unknown region (line 2), unknown key (line 5). Same as test/unit/config.test.ts. */
-const BAD_CONFIG = `regions:
-  - name: 宝按区
-sources:
-  weibo:
-    ratelimit:
-      concurrency: 2
-    rateLimit:
-      concurrency: fast
-`
 const BAD_PATHS = ['sources.weibo.rateLimit.concurrency', 'regions[0].name', 'sources.weibo.ratelimit']
 
 describe('a config with problems', () => {

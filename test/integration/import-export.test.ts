@@ -9,6 +9,7 @@ import { gzipSync } from 'node:zlib'
 import path from 'node:path'
 import { BIN, ensureBuilt, parseJson, runCli, tmpDir } from '../helpers/cli.js'
 import { writeJsonl } from '../helpers/generate.js'
+import { WEIBO_POST } from '../helpers/fixtures.js'
 import { SqliteStore } from '../../src/store/sqlite.js'
 import { importFile } from '../../src/services/import.js'
 
@@ -20,21 +21,7 @@ beforeAll(() => {
 afterAll(() => ws.cleanup())
 const f = (name: string) => path.join(ws.dir, name)
 
-const GOOD_1 = {
-  source: 'weibo',
-  platformId: '5001',
-  url: 'https://m.weibo.cn/detail/5001',
-  text: '宝安区西乡街道地铁站今天很拥堵[怒]',
-  authorId: 'u1',
-  authorName: '深圳小明',
-  authorFollowers: 120,
-  authorVerified: false,
-  publishedAt: '2026-11-25T08:30:00+08:00',
-  reposts: 3,
-  comments: 5,
-  likes: 10,
-  ipLocation: '广东',
-}
+const GOOD_1 = { ...WEIBO_POST, platformId: '5001', url: 'https://m.weibo.cn/detail/5001', ipLocation: '广东' }
 const GOOD_2 = {
   source: 'news',
   url: 'https://news.example.cn/a/1.html',

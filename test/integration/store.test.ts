@@ -11,21 +11,11 @@ import { LATEST_VERSION, MIGRATIONS } from '../../src/store/migrations.js'
 import { createRequire } from 'node:module'
 import { createHash } from 'node:crypto'
 import { tmpDir } from '../helpers/cli.js'
+import { WEIBO_POST } from '../helpers/fixtures.js'
 
 function mention(over: Record<string, unknown> = {}): MentionInput {
   const v = validateInterchange({
-    source: 'weibo',
-    platformId: '4900000000000001',
-    url: 'https://m.weibo.cn/detail/4900000000000001',
-    text: '宝安区西乡街道地铁站今天很拥堵[怒]',
-    authorId: 'u1',
-    authorName: '深圳小明',
-    authorFollowers: 120,
-    authorVerified: false,
-    publishedAt: '2026-11-25T08:30:00+08:00',
-    reposts: 3,
-    comments: 5,
-    likes: 10,
+    ...WEIBO_POST,
     ...over,
   })
   if (!v.ok) throw new Error(v.reason)

@@ -12,6 +12,7 @@ import { isCronExpression } from '../../src/config/schema.js'
 import { ConfigError, UsageError } from '../../src/core/errors.js'
 import { gazetteerResolver } from '../../src/services/context.js'
 import { REPO_ROOT, tmpDir } from '../helpers/cli.js'
+import { BAD_CONFIG } from '../helpers/fixtures.js'
 
 const TEMPLATE_FILE = path.join(REPO_ROOT, 'config', 'yuqing.template.yaml')
 const SCHEMA_FILE = path.join(REPO_ROOT, 'config', 'yuqing.schema.json')
@@ -198,16 +199,6 @@ describe('defaults', () => {
 
 // ------------------------------------------------------------------ every problem at once
 
-/** Wrong type (line 8), unknown region (line 2), unknown key (line 5). */
-const BAD_CONFIG = `regions:
-  - name: 宝按区
-sources:
-  weibo:
-    ratelimit:
-      concurrency: 2
-    rateLimit:
-      concurrency: fast
-`
 
 describe('validation reports every problem at once', () => {
   it('one ConfigError lists the wrong type, the unknown region and the unknown key, each with path and line', () => {
