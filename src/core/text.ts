@@ -1,11 +1,21 @@
 /** Small pure string helpers. */
 
-/** Levenshtein edit distance (for "did you mean" hints). */
+/** Levenshtein edit distance over code points (for "did you mean" hints and suggestions). */
 export function editDistance(a: string, b: string): number {
-  const d = Array.from({ length: a.length + 1 }, (_, i) => [i, ...Array<number>(b.length).fill(0)])
-  for (let j = 1; j <= b.length; j++) d[0]![j] = j
-  for (let i = 1; i <= a.length; i++)
-    for (let j = 1; j <= b.length; j++)
-      d[i]![j] = Math.min(d[i - 1]![j]! + 1, d[i]![j - 1]! + 1, d[i - 1]![j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1))
-  return d[a.length]![b.length]!
+  const A = Array.from(a)
+  const B = Array.from(b)
+  if (A.length === 0) return B.length
+  if (B.length === 0) return A.length
+  let prev = new Array<number>(B.length + 1)
+  let cur = new Array<number>(B.length + 1)
+  for (let j = 0; j <= B.length; j++) prev[j] = j
+  for (let i = 1; i <= A.length; i++) {
+    cur[0] = i
+    for (let j = 1; j <= B.length; j++) {
+      const cost = A[i - 1] === B[j - 1] ? 0 : 1
+      cur[j] = Math.min(prev[j]! + 1, cur[j - 1]! + 1, prev[j - 1]! + cost)
+    }
+    ;[prev, cur] = [cur, prev]
+  }
+  return prev[B.length]!
 }

@@ -189,29 +189,10 @@ function splitList(s: string): string[] {
   return s === '' ? [] : s.split('|');
 }
 
-function levenshtein(a: string, b: string): number {
-  const A = Array.from(a);
-  const B = Array.from(b);
-  if (A.length === 0) return B.length;
-  if (B.length === 0) return A.length;
-  let prev = new Array<number>(B.length + 1);
-  let cur = new Array<number>(B.length + 1);
-  for (let j = 0; j <= B.length; j++) prev[j] = j;
-  for (let i = 1; i <= A.length; i++) {
-    cur[0] = i;
-    for (let j = 1; j <= B.length; j++) {
-      const cost = A[i - 1] === B[j - 1] ? 0 : 1;
-      cur[j] = Math.min(prev[j]! + 1, cur[j - 1]! + 1, prev[j - 1]! + cost);
-    }
-    [prev, cur] = [cur, prev];
-  }
-  return prev[B.length]!;
-}
-
 /** Similarity in [0, 1]: 1 − edit distance / longer length. */
 function similarity(a: string, b: string): number {
   const len = Math.max(Array.from(a).length, Array.from(b).length);
-  return len === 0 ? 1 : 1 - levenshtein(a, b) / len;
+  return len === 0 ? 1 : 1 - editDistance(a, b) / len;
 }
 
 const byCodeOrder = (a: Region, b: Region): number => (a.code < b.code ? -1 : a.code > b.code ? 1 : 0);
