@@ -290,9 +290,3 @@ export function compilePlainQuery(query: string): { match: string; terms: Compil
   if (!terms.length) return null
   return { match: terms.map((t) => t.fts).join(' AND '), terms }
 }
-
-/** True when the string holds at least one CJK character. */
-export function hasCjk(s: string): boolean {
-  for (const ch of s) if (isCjk(ch.codePointAt(0)!)) return true
-  return false
-}
