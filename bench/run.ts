@@ -3,7 +3,8 @@
  *  - import: a generated 1,000,000-row JSONL through the real CLI (`yuqing import --json`),
  *    rows/s and peak RSS; the same file again (every row must be unchanged); a 200,000-row file
  *    for the peak-RSS ratio that shows memory does not grow with the input.
- *  - full-text search latency on the imported database (2-character and longer terms).
+ *  - full-text search latency on the imported database (2-character and longer terms), and
+ *    reading one day's mentions in publication order.
  *  - `yuqing --help` start-up time.
  * Options: --rows N (default 1,000,000). Writes bench/out/foundation.json.
  */
@@ -122,6 +123,19 @@ async function main(): Promise<void> {
       lat[label] = { p50: +pct(times, 50).toFixed(2), p95: +pct(times, 95).toFixed(2), hits }
       console.log(`search ${label.padEnd(9)} (latest 50 ids): p50 ${lat[label]!.p50} ms  p95 ${lat[label]!.p95} ms`)
     }
+    // A day's mentions (an Asia/Shanghai day, as reports ask), through the UTC-day index.
+    const dayTimes: number[] = []
+    let dayRows = 0
+    for (const day of ['2026-09-01', '2026-09-15', '2026-10-01', '2026-10-20', '2026-11-10']) {
+      const from = new Date(`${day}T00:00:00+08:00`)
+      const to = new Date(from.getTime() + 86_400_000)
+      const t0 = performance.now()
+      for (const _ of store.exportMentions({ from, to })) dayRows++
+      dayTimes.push(performance.now() - t0)
+    }
+    dayTimes.sort((a, b) => a - b)
+    const dayRange = { medianMs: +dayTimes[2]!.toFixed(1), rowsPerDay: Math.round(dayRows / 5) }
+    console.log(`one day's mentions (export order): median ${dayRange.medianMs} ms for ${dayRange.rowsPerDay.toLocaleString('en-US')} rows`)
     const stats = store.stats()
     store.close()
     console.log(`database: ${(stats.sizeBytes / 2 ** 20).toFixed(0)} MiB for ${stats.tables.mentions?.toLocaleString('en-US')} mentions`)
@@ -136,6 +150,7 @@ async function main(): Promise<void> {
       reimport: { seconds: again.seconds, rowsPerSecond: Math.round(rate2), peakRssMb: again.peakRssMb, unchanged: s2.unchanged },
       memory: { smallRows: SMALL, smallPeakRssMb: smallRun.peakRssMb, ratio: memRatio, firstHalfPeakRssMb: first.firstHalfPeakRssMb, secondHalfRatio: halfRatio },
       search: lat,
+      dayRange,
       dbMiB: Math.round(stats.sizeBytes / 2 ** 20),
       helpMs: Math.round(helps[2]!),
     })

@@ -139,6 +139,34 @@ const SQL = {
   ftsInsert: 'insert into mentions_fts (rowid, title, text) values (?, ?, ?)',
 } as const
 
+/** The expression of the mentions_published_day index (migration 3): the UTC day of published_at. */
+const PUBLISHED_DAY = (alias: string) => `substr(${alias}.published_at, 1, 10)`
+
+/**
+ * SQL for `from <= published_at < to` (either bound optional) that SQLite answers from the
+ * mentions_published_day index: the days as an index range, the exact times as a filter.
+ * Every query on a time range of mentions goes through here.
+ */
+export function publishedRangeSql(from: Date | undefined, to: Date | undefined, alias = 'mentions'): { sql: string; params: string[] } {
+  const day = PUBLISHED_DAY(alias)
+  const clauses: string[] = []
+  const params: string[] = []
+  if (from) {
+    const iso = from.toISOString()
+    clauses.push(`${day} >= ?`, `${alias}.published_at >= ?`)
+    params.push(iso.slice(0, 10), iso)
+  }
+  if (to) {
+    const iso = to.toISOString()
+    clauses.push(`${day} <= ?`, `${alias}.published_at < ?`)
+    params.push(iso.slice(0, 10), iso)
+  }
+  return { sql: clauses.length ? clauses.join(' and ') : '1', params }
+}
+
+/** Publication order (then id) that the day index delivers day by day; only a day's rows are sorted. */
+const PUBLISHED_ORDER = `${PUBLISHED_DAY('m')}, m.published_at, m.id`
+
 /** Checksum of a migration's SQL, recorded to notice edited migrations. */
 function checksum(sql: string): string {
   return createHash('sha256').update(sql).digest('hex').slice(0, 16)
@@ -589,13 +617,10 @@ export class SqliteStore {
   private filterSql(f: MentionFilter): { where: string; params: unknown[] } {
     const clauses: string[] = []
     const params: unknown[] = []
-    if (f.from) {
-      clauses.push('m.published_at >= ?')
-      params.push(f.from.toISOString())
-    }
-    if (f.to) {
-      clauses.push('m.published_at < ?')
-      params.push(f.to.toISOString())
+    if (f.from || f.to) {
+      const range = publishedRangeSql(f.from, f.to, 'm')
+      clauses.push(range.sql)
+      params.push(...range.params)
     }
     if (f.sources?.length) {
       clauses.push(`m.source in (${f.sources.map(() => '?').join(',')})`)
@@ -622,7 +647,7 @@ export class SqliteStore {
     const { where, params } = this.filterSql(f)
     const stmt = this.db.prepare(
       `select id, source, platform_id, url, title, text, author_id, author_name, author_followers, author_verified, published_at,
-        published_raw, reposts, comments, likes, extra_json from mentions m ${where} order by published_at, id`,
+        published_raw, reposts, comments, likes, extra_json from mentions m ${where} order by ${PUBLISHED_ORDER}`,
     )
     for (const r of stmt.iterate(...params) as Iterable<MentionRow>) yield toInterchange(r)
   }

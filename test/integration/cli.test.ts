@@ -10,6 +10,9 @@ import { parse as parseYaml } from 'yaml'
 import type BetterSqlite3 from 'better-sqlite3'
 import { REPO_ROOT, ensureBuilt, parseJson, runCli, tmpDir, type CliResult } from '../helpers/cli.js'
 import { BAD_CONFIG } from '../helpers/fixtures.js'
+import { LATEST_VERSION, MIGRATIONS } from '../../src/store/migrations.js'
+
+const ALL_MIGRATIONS = MIGRATIONS.map((m) => ({ version: m.version, name: m.name }))
 
 const Database = createRequire(import.meta.url)('better-sqlite3') as typeof BetterSqlite3
 
@@ -66,10 +69,7 @@ describe('init', () => {
     expect(readFileSync(dbFile).subarray(0, 16).toString('latin1')).toBe('SQLite format 3\0')
     const db = new Database(dbFile, { readonly: true, fileMustExist: true })
     try {
-      expect(db.prepare('select version, name from schema_migrations order by version').all()).toEqual([
-        { version: 1, name: 'init' },
-        { version: 2, name: 'fts-ascii-detail-none' },
-      ])
+      expect(db.prepare('select version, name from schema_migrations order by version').all()).toEqual(ALL_MIGRATIONS)
       const tables = (db.prepare("select name from sqlite_schema where type = 'table'").all() as Array<{ name: string }>).map((t) => t.name)
       expect(tables).toEqual(expect.arrayContaining(['mentions', 'mention_regions', 'analyses', 'alerts', 'mentions_fts']))
     } finally {
@@ -239,15 +239,12 @@ describe('db', () => {
     writeFileSync(p('dbs', 'm.jsonl'), MENTIONS.map((m) => JSON.stringify(m)).join('\n') + '\n')
   })
 
-  it('status on a new file: version 0, migrations 1 and 2 pending, no tables created', async () => {
+  it('status on a new file: version 0, every migration pending, no tables created', async () => {
     const r = await db('db', 'status', '--json')
     expect(r.code, r.stderr).toBe(0)
     const st = parseJson(r)
-    expect(st).toMatchObject({ path: p('dbs', 'main.db'), version: 0, latest: 2, applied: [] })
-    expect(st.pending).toEqual([
-      { version: 1, name: 'init' },
-      { version: 2, name: 'fts-ascii-detail-none' },
-    ])
+    expect(st).toMatchObject({ path: p('dbs', 'main.db'), version: 0, latest: LATEST_VERSION, applied: [] })
+    expect(st.pending).toEqual(ALL_MIGRATIONS)
     if (existsSync(p('dbs', 'main.db'))) {
       const d = new Database(p('dbs', 'main.db'), { readonly: true, fileMustExist: true })
       try {
@@ -258,15 +255,15 @@ describe('db', () => {
     }
   })
 
-  it('migrate applies 1 and 2, then nothing; status shows none pending', async () => {
+  it('migrate applies every migration, then nothing; status shows none pending', async () => {
     const m1 = await db('db', 'migrate', '--json')
     expect(m1.code, m1.stderr).toBe(0)
-    expect(parseJson(m1)).toEqual({ path: p('dbs', 'main.db'), applied: [1, 2], version: 2 })
+    expect(parseJson(m1)).toEqual({ path: p('dbs', 'main.db'), applied: ALL_MIGRATIONS.map((m) => m.version), version: LATEST_VERSION })
     const [m2, st] = await Promise.all([db('db', 'migrate', '--json'), db('db', 'status', '--json')])
-    expect(parseJson(m2)).toEqual({ path: p('dbs', 'main.db'), applied: [], version: 2 })
+    expect(parseJson(m2)).toEqual({ path: p('dbs', 'main.db'), applied: [], version: LATEST_VERSION })
     const s = parseJson(st)
-    expect(s).toMatchObject({ version: 2, latest: 2, pending: [] })
-    expect(s.applied).toHaveLength(2)
+    expect(s).toMatchObject({ version: LATEST_VERSION, latest: LATEST_VERSION, pending: [] })
+    expect(s.applied).toHaveLength(ALL_MIGRATIONS.length)
     expect(s.applied[0]).toMatchObject({ version: 1, name: 'init', modified: false })
     expect(Date.parse(s.applied[0].appliedAt)).not.toBeNaN()
     const human = await db('db', 'status')

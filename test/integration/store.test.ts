@@ -4,7 +4,7 @@
  */
 import { afterEach, describe, expect, it } from 'vitest'
 import path from 'node:path'
-import { SqliteStore } from '../../src/store/sqlite.js'
+import { SqliteStore, publishedRangeSql } from '../../src/store/sqlite.js'
 import { P, prepareMention } from '../../src/store/prepare.js'
 import { validateInterchange, type MentionInput } from '../../src/core/mention.js'
 import { LATEST_VERSION, MIGRATIONS } from '../../src/store/migrations.js'
@@ -65,8 +65,10 @@ describe('migrations', () => {
     raw.close()
     const s = SqliteStore.open(file)
     cleanups.unshift(() => s.close())
-    expect(s.status()).toMatchObject({ version: 2, pending: [] })
+    expect(s.status()).toMatchObject({ version: LATEST_VERSION, pending: [] })
     expect((s.db.prepare("select sql from sqlite_schema where name = 'mentions_fts'").get() as { sql: string }).sql).toMatch(/detail = none/)
+    const indexes = s.db.prepare("select name from sqlite_schema where type = 'index' and tbl_name = 'mentions' and sql is not null order by name").pluck().all()
+    expect(indexes).toEqual(['mentions_canonical_url', 'mentions_published_day', 'mentions_source_platform_id'])
     expect(s.searchIds('西乡街道')).toHaveLength(1)
     expect(s.searchIds('5g')).toHaveLength(1)
     expect(s.searchIds('区')).toHaveLength(2)
@@ -115,6 +117,39 @@ describe('upsert', () => {
     expect(r.outcomes[0]!.reason).toMatch(/platformId matches mention \d+ but url matches mention \d+/)
     expect(r.inserted).toBe(1)
     expect(s.countMentions()).toBe(3)
+  })
+})
+
+describe('time ranges (the UTC-day index)', () => {
+  // Around two UTC midnights, including the Asia/Shanghai day boundary (16:00Z).
+  const times = ['2026-11-24T15:59:59.999Z', '2026-11-24T16:00:00.000Z', '2026-11-24T23:59:59.999Z', '2026-11-25T00:00:00.000Z', '2026-11-25T15:59:59.999Z', '2026-11-25T16:00:00.000Z', '2026-11-26T00:00:00.000Z']
+  function stored(): SqliteStore {
+    const s = openTemp()
+    // Stored newest first, so ids run against publication order.
+    s.upsertMentions(times.map((t, i) => mention({ platformId: `t${i}`, url: null, publishedAt: t })).reverse())
+    return s
+  }
+  const cases: Array<[string | undefined, string | undefined]> = [
+    ['2026-11-24T16:00:00.000Z', '2026-11-25T16:00:00.000Z'], // one Shanghai day
+    ['2026-11-25T00:00:00.000Z', '2026-11-26T00:00:00.000Z'], // one UTC day
+    ['2026-11-24T23:59:59.999Z', undefined],
+    [undefined, '2026-11-25T00:00:00.000Z'],
+    ['2026-11-25T15:59:59.999Z', '2026-11-25T16:00:00.000Z'],
+    ['2026-11-27T00:00:00.000Z', undefined],
+  ]
+  it.each(cases)('from %s to %s (exclusive) returns exactly the mentions in the range', (from, to) => {
+    const s = stored()
+    const r = publishedRangeSql(from ? new Date(from) : undefined, to ? new Date(to) : undefined, 'm')
+    const got = s.db.prepare(`select published_at from mentions m where ${r.sql} order by published_at`).pluck().all(...r.params)
+    expect(got).toEqual(times.filter((t) => (!from || t >= from) && (!to || t < to)))
+  })
+  it('answers a range from the day index and exports in publication order', () => {
+    const s = stored()
+    const r = publishedRangeSql(new Date('2026-11-24T16:00:00Z'), new Date('2026-11-25T16:00:00Z'), 'm')
+    const plan = s.db.prepare(`explain query plan select id from mentions m where ${r.sql}`).all(...r.params) as Array<{ detail: string }>
+    expect(plan.map((p) => p.detail).join(' ')).toMatch(/USING INDEX mentions_published_day/)
+    const exported = [...s.exportMentions()].map((m) => m.platformId)
+    expect(exported).toEqual(times.map((_, i) => `t${i}`))
   })
 })
 
