@@ -19,3 +19,17 @@ export function editDistance(a: string, b: string): number {
   }
   return prev[B.length]!
 }
+
+const ZERO_WIDTH = /[\u200b-\u200f\u2060-\u2064\ufeff]/g
+
+/**
+ * Characters that NFKC leaves alone or maps to another separator, and that never compose with
+ * a neighbour: text made only of these skips normalisation (most Chinese text, whose full-width
+ * punctuation would otherwise force it). test/unit/fts-tokens.test.ts checks every one of them.
+ */
+export const NFKC_SAFE = /^[\u0000-\u007f\u2010-\u201f\u2020-\u2027\u2030-\u205e\u3000-\u3037\u303c-\u3098\u309d\u309e\u30a0-\u30fe\u3400-\u4dbf\u4e00-\u9fff\uff01-\uff0f\uff1a-\uff20\uff3b-\uff40\uff5b-\uff5e]*$/
+
+/** NFKC (full-width letters, digits and punctuation to half-width) without zero-width characters; a fast path for text NFKC leaves alone. */
+export function normaliseText(text: string): string {
+  return NFKC_SAFE.test(text) ? text : text.normalize('NFKC').replace(ZERO_WIDTH, '')
+}

@@ -22,15 +22,11 @@
  * holding all its tokens (compileTerm().fts), and termMatches() keeps those in which the tokens
  * are adjacent, exactly as a positional phrase query would.
  */
+import { NFKC_SAFE, normaliseText } from '../core/text.js'
 
-const ZERO_WIDTH = /[\u200b-\u200f\u2060-\u2064\ufeff]/g
+export { NFKC_SAFE }
+
 const LETTER_OR_DIGIT = /[\p{L}\p{N}]/u
-/**
- * Characters that NFKC leaves alone or maps to another separator, and that never compose with
- * a neighbour: text made only of these skips normalisation (most Chinese text, whose full-width
- * punctuation would otherwise force it). test/unit/fts-tokens.test.ts checks every one of them.
- */
-export const NFKC_SAFE = /^[\u0000-\u007f\u2010-\u201f\u2020-\u2027\u2030-\u205e\u3000-\u3037\u303c-\u3098\u309d\u309e\u30a0-\u30fe\u3400-\u4dbf\u4e00-\u9fff\uff01-\uff0f\uff1a-\uff20\uff3b-\uff40\uff5b-\uff5e]*$/
 
 /** Han, kana and hangul code points: the characters that form bigrams. */
 export function isCjk(cp: number): boolean {
@@ -60,9 +56,7 @@ function isWordChar(cp: number): boolean {
 }
 
 /** Normalises text the way both the index and queries see it (letters are lower-cased per word). */
-export function normaliseForIndex(text: string): string {
-  return NFKC_SAFE.test(text) ? text : text.normalize('NFKC').replace(ZERO_WIDTH, '')
-}
+export const normaliseForIndex = normaliseText
 
 // Output buffer of indexTokens: tokens are written as UTF-16 code units and decoded once, so a
 // row leaves one flat string behind instead of ~150 short-lived pieces (GC was a third of the

@@ -1,0 +1,420 @@
+/**
+ * Region attribution: which formal county-level units a text is about, with evidence and a
+ * confidence. Precision comes first: a wrong district in a ranking is worse than a missed
+ * mention, so anything that needs context and has none is left out.
+ *
+ * The text is scanned once, leftmost-longest, against every place name of the gazetteer (a
+ * character trie): prefecture-qualified unit names (深圳市南山区, 深圳南山), full names, former
+ * names, short names (宝安), 街道/乡镇 names and their stems (沙井), prefecture and province
+ * names, and a list of ordinary words that contain place names (寿比南山, 迎着朝阳, 长安汽车),
+ * which are consumed so their place part is not read. Then:
+ *
+ * 1. Attributed on their own: a qualified name; a full name no other unit shares (宝安区) —
+ *    2-character names (萧县) only when jieba also cut them as a word, and common nouns that are
+ *    unit names (城区, 郊区, 东区) never; a unique former name; a 街道/乡镇 name found in one unit
+ *    only; an office's own alias from the config; a Weibo location tag naming a unit (深圳·宝安区,
+ *    weak: where the poster was).
+ * 2. Context: the prefectures and provinces named in the text, those of the units attributed in
+ *    step 1, the location tag, and the IP 属地 province (ipLocation).
+ * 3. Attributed only with context that picks exactly one unit: a shared full name (南山区 is
+ *    440305 only with 深圳 context, 230404 only with 鹤岗), a shared street name, a short name
+ *    (宝安, 海淀), a street stem (沙井, which needs the prefecture). Short names and shared full
+ *    names of the same prefecture support each other (宝安和南山 → both Shenzhen units).
+ * 4. An organisation named after a place (宝安集团, 宝安中学) is read as its short name: it
+ *    counts only with context, so 中国宝安集团 alone is not attributed, 深圳宝安国际机场 is.
+ * 5. `excludeKeywords` of a watched region drop that region's attribution.
+ */
+import type { Gazetteer, Region } from '../gazetteer/index.js'
+import { streetStem } from './userdict.js'
+
+export interface RegionAttribution {
+  code: string
+  name: string
+  /** What matched, e.g. `宝安区`, `南山区 + 深圳`, `位置 深圳·宝安区`. */
+  evidence: string
+  confidence: number
+}
+
+export interface AttributionInput {
+  /** Normalised text (see text.ts normaliseText). */
+  text: string
+  /** Token start offsets from the tokenizer, and the tokens (for word boundaries). */
+  tokens?: readonly string[]
+  starts?: readonly number[]
+  /** Weibo location tag, e.g. `深圳·宝安区`. */
+  location?: string | null
+  /** IP 属地 / region_name, e.g. `广东` or `发布于 广东`. */
+  ipLocation?: string | null
+}
+
+/** An office's own names for a region (config `regions[].aliases` / `excludeKeywords`). */
+export interface RegionRule {
+  code: string
+  aliases?: readonly string[]
+  excludeKeywords?: readonly string[]
+}
+
+/** Confidence by kind of evidence. */
+export const CONFIDENCE = {
+  alias: 0.95,
+  qualified: 0.95,
+  full: 0.9,
+  former: 0.85,
+  street: 0.85,
+  fullByPrefecture: 0.85,
+  streetByPrefecture: 0.8,
+  shortByPrefecture: 0.75,
+  fullByProvince: 0.7,
+  shortByProvince: 0.65,
+  mutual: 0.6,
+  stemByContext: 0.6,
+  location: 0.6,
+} as const
+
+/** Unit names that are also common nouns: attributed only when qualified (阳泉市城区). */
+const COMMON_NOUN_NAMES = new Set(['城区', '郊区', '矿区', '东区', '西区', '新县', '南县', '古县', '义县', '兴县', '临县', '应县', '房县', '随县', '道县', '高县', '新区'])
+
+/**
+ * Ordinary words and landmarks that contain a place name without being about it. Only needed
+ * where context could otherwise make the place part count (a short name or stem next to a real
+ * place of the same prefecture); bare short names need context anyway.
+ */
+export const COLLISIONS = [
+  '寿比南山', '南山必胜客', '悠然见南山', '终南山', '迎着朝阳', '朝阳下', '初升的朝阳', '朝阳产业', '朝阳行业', '像朝阳',
+  '世界和平', '和平年代', '和平精英', '热爱和平', '长安汽车', '长安街', '长安城', '长安十二时辰', '梦回长安', '普陀山',
+  '白云山', '蓝天白云', '白云朵朵', '鼓楼', '江北岸', '河东狮吼', '三十年河东', '市中心', '城区', '郊区', '开发区',
+  '新区', '高新区', '光明正大', '光明日报', '前途光明', '一片光明', '福田汽车', '宝安保险', '龙华寺', '龙华烈士陵园',
+] as const
+
+interface Entry {
+  qualified?: number
+  full?: number[]
+  former?: number[]
+  short?: number[]
+  street?: number[]
+  stem?: number[]
+  alias?: number[]
+  pref?: string[]
+  prov?: string[]
+  block?: true
+}
+
+interface Node {
+  next?: Map<number, Node>
+  entry?: Entry
+}
+
+interface Match {
+  surface: string
+  start: number
+  end: number
+  entry: Entry
+}
+
+type ListKey = 'full' | 'former' | 'short' | 'street' | 'stem' | 'alias' | 'pref' | 'prov'
+
+export class RegionAttributor {
+  private readonly root = new Map<number, Node>()
+  private readonly units: Region[]
+  private readonly prefByName = new Map<string, string>()
+  private readonly provByName = new Map<string, string>()
+  private readonly excludes = new Map<number, string[]>()
+  private readonly byName = new Map<string, number[]>()
+
+  constructor(gaz: Gazetteer, rules: readonly RegionRule[] = []) {
+    this.units = gaz.all().filter((r) => r.formal)
+    const idxByCode = new Map(this.units.map((u, i) => [u.code, i]))
+    const seenRef = new Set<string>()
+    for (const r of gaz.all()) {
+      for (const [ref, key, map] of [
+        [r.prefecture, 'pref', this.prefByName],
+        [r.province, 'prov', this.provByName],
+      ] as const) {
+        if (seenRef.has(ref.code)) continue
+        seenRef.add(ref.code)
+        const code = key === 'pref' ? ref.code.slice(0, 4) : ref.code.slice(0, 2)
+        for (const n of [ref.name, ref.shortName]) {
+          if (!n || n.includes('直辖') || [...n].length < 2) continue
+          this.add(n, key, code)
+          map.set(n, code)
+        }
+      }
+    }
+    this.units.forEach((u, i) => {
+      for (const n of new Set([u.name, u.shortName])) this.byName.set(n, [...(this.byName.get(n) ?? []), i])
+      const twoChar = [...u.name].length <= 2
+      if (COMMON_NOUN_NAMES.has(u.name)) this.add(u.name, 'short', i)
+      else this.add(u.name, 'full', i)
+      if (u.shortName !== u.name && [...u.shortName].length >= 2) this.add(u.shortName, 'short', i)
+      for (const f of u.formerNames) this.add(f, 'former', i)
+      for (const a of u.aliases) this.add(a, 'former', i)
+      for (const s of u.streets) {
+        this.add(s, 'street', i)
+        const stem = streetStem(s)
+        if (stem) this.add(stem, 'stem', i)
+      }
+      for (const p of [u.prefecture.name, u.prefecture.shortName]) {
+        if (!p || p.includes('直辖')) continue
+        this.entry(p + u.name).qualified = i
+        if (!twoChar && u.shortName !== u.name && [...u.shortName].length >= 2) this.entry(p + u.shortName).qualified ??= i
+      }
+    })
+    for (const c of COLLISIONS) this.entry(c).block = true
+    for (const rule of rules) {
+      const i = idxByCode.get(rule.code)
+      if (i === undefined) continue
+      for (const a of rule.aliases ?? []) {
+        const e = this.entry(a)
+        delete e.block
+        ;(e.alias ??= []).push(i)
+      }
+      if (rule.excludeKeywords?.length) this.excludes.set(i, [...rule.excludeKeywords])
+    }
+  }
+
+  private entry(surface: string): Entry {
+    let map = this.root
+    let node: Node | undefined
+    for (let k = 0; k < surface.length; k++) {
+      const c = surface.charCodeAt(k)
+      node = map.get(c)
+      if (!node) map.set(c, (node = {}))
+      if (k < surface.length - 1) map = node.next ??= new Map()
+    }
+    return (node!.entry ??= {})
+  }
+
+  private add(surface: string, key: ListKey, value: number | string): void {
+    const e = this.entry(surface)
+    const list = ((e as Record<string, unknown>)[key] ??= []) as Array<number | string>
+    if (!list.includes(value)) list.push(value)
+  }
+
+  /** Leftmost-longest matches of place names in `text`. */
+  private scan(text: string): Match[] {
+    const out: Match[] = []
+    for (let i = 0; i < text.length; ) {
+      let map: Map<number, Node> | undefined = this.root
+      let best: Entry | undefined
+      let bestEnd = -1
+      for (let j = i; j < text.length && map; j++) {
+        const node: Node | undefined = map.get(text.charCodeAt(j))
+        if (!node) break
+        if (node.entry) {
+          best = node.entry
+          bestEnd = j + 1
+        }
+        map = node.next
+      }
+      if (best) {
+        out.push({ surface: text.slice(i, bestEnd), start: i, end: bestEnd, entry: best })
+        i = bestEnd
+      } else i++
+    }
+    return out
+  }
+
+  /** Units the text is about, highest confidence first. */
+  attribute(input: AttributionInput): RegionAttribution[] {
+    const { text } = input
+    const found = new Map<number, { confidence: number; evidence: string[] }>()
+    const give = (i: number, confidence: number, evidence: string) => {
+      const f = found.get(i)
+      if (!f) found.set(i, { confidence, evidence: [evidence] })
+      else {
+        f.confidence = Math.max(f.confidence, confidence)
+        if (!f.evidence.includes(evidence) && f.evidence.length < 3) f.evidence.push(evidence)
+      }
+    }
+    // Context: prefecture / province code → the surfaces that name it.
+    const prefCtx = new Map<string, Set<string>>()
+    const provCtx = new Map<string, Set<string>>()
+    const note = (ctx: Map<string, Set<string>>, code: string, source: string) => {
+      let s = ctx.get(code)
+      if (!s) ctx.set(code, (s = new Set()))
+      s.add(source)
+    }
+    const noteUnit = (i: number, source: string) => {
+      const u = this.units[i]!
+      note(prefCtx, u.code.slice(0, 4), source)
+      note(provCtx, u.code.slice(0, 2), source)
+    }
+
+    const matches = this.scan(text)
+    let boundaries: Set<number> | undefined
+    if (input.tokens && input.starts) {
+      boundaries = new Set()
+      input.starts.forEach((s, k) => {
+        boundaries!.add(s)
+        boundaries!.add(s + input.tokens![k]!.length)
+      })
+    }
+
+    // Step 1: evidence that stands alone; and context.
+    const pending: Match[] = []
+    for (const m of matches) {
+      const e = m.entry
+      if (e.block) continue
+      for (const p of e.pref ?? []) note(prefCtx, p, m.surface)
+      for (const p of e.prov ?? []) note(provCtx, p, m.surface)
+      if (e.alias) {
+        for (const i of e.alias) give(i, CONFIDENCE.alias, m.surface)
+        e.alias.forEach((i) => noteUnit(i, m.surface))
+        continue
+      }
+      if (e.qualified !== undefined) {
+        give(e.qualified, CONFIDENCE.qualified, m.surface)
+        noteUnit(e.qualified, m.surface)
+        continue
+      }
+      const full = e.full
+      if (full?.length === 1) {
+        const short2 = [...m.surface].length <= 2
+        const isWord = boundaries ? boundaries.has(m.start) && boundaries.has(m.end) : false
+        if (!short2 || isWord) {
+          give(full[0]!, CONFIDENCE.full, m.surface)
+          noteUnit(full[0]!, m.surface)
+          continue
+        }
+      }
+      if (!full && e.former?.length === 1) {
+        give(e.former[0]!, CONFIDENCE.former, m.surface)
+        noteUnit(e.former[0]!, m.surface)
+        continue
+      }
+      if (!full && !e.former && e.street?.length === 1) {
+        give(e.street[0]!, CONFIDENCE.street, m.surface)
+        noteUnit(e.street[0]!, m.surface)
+        continue
+      }
+      if (full || e.former || e.short || e.street || e.stem) pending.push(m)
+    }
+    this.location(input, give, note, noteUnit, prefCtx, provCtx)
+    const ip = this.province(input.ipLocation)
+    if (ip) note(provCtx, ip, 'IP属地')
+
+    // Step 3: names that need context.
+    const supported = (ctx: Map<string, Set<string>>, code: string, self: string) => {
+      const s = ctx.get(code)
+      if (!s) return undefined
+      for (const src of s) if (src !== self) return src
+      return undefined
+    }
+    const pick = (cands: readonly number[], self: string, by: 'pref' | 'prov'): { unit: number; via: string } | undefined => {
+      const ctx = by === 'pref' ? prefCtx : provCtx
+      let hit: { unit: number; via: string } | undefined
+      for (const i of cands) {
+        const code = this.units[i]!.code
+        const via = supported(ctx, by === 'pref' ? code.slice(0, 4) : code.slice(0, 2), self)
+        if (via === undefined) continue
+        if (hit && hit.unit !== i) return undefined // context fits several: stay silent
+        hit = { unit: i, via }
+      }
+      return hit
+    }
+    const unresolved: Match[] = []
+    for (const m of pending) {
+      const e = m.entry
+      const named = [...(e.full ?? []), ...(e.former ?? [])]
+      const tries: Array<[readonly number[] | undefined, 'pref' | 'prov', number]> = [
+        [named.length ? named : undefined, 'pref', CONFIDENCE.fullByPrefecture],
+        [e.street, 'pref', CONFIDENCE.streetByPrefecture],
+        [e.short, 'pref', CONFIDENCE.shortByPrefecture],
+        [named.length ? named : undefined, 'prov', CONFIDENCE.fullByProvince],
+        [e.short, 'prov', CONFIDENCE.shortByProvince],
+        [e.stem, 'pref', CONFIDENCE.stemByContext],
+      ]
+      let done = false
+      for (const [cands, by, conf] of tries) {
+        if (!cands?.length) continue
+        const hit = pick(cands, m.surface, by)
+        if (hit) {
+          give(hit.unit, conf, `${m.surface} + ${hit.via}`)
+          done = true
+          break
+        }
+      }
+      if (!done && (named.length || e.short)) unresolved.push(m)
+    }
+    // Short names and shared full names of the same prefecture support each other.
+    if (unresolved.length > 1) {
+      const byPref = new Map<string, Map<string, number[]>>()
+      for (const m of unresolved) {
+        for (const i of [...(m.entry.full ?? []), ...(m.entry.former ?? []), ...(m.entry.short ?? [])]) {
+          const p = this.units[i]!.code.slice(0, 4)
+          let bySurface = byPref.get(p)
+          if (!bySurface) byPref.set(p, (bySurface = new Map()))
+          const list = bySurface.get(m.surface) ?? []
+          if (!list.includes(i)) list.push(i)
+          bySurface.set(m.surface, list)
+        }
+      }
+      const prefsOf = new Map<string, string[]>()
+      for (const [p, bySurface] of byPref) {
+        if (bySurface.size < 2) continue
+        for (const s of bySurface.keys()) prefsOf.set(s, [...(prefsOf.get(s) ?? []), p])
+      }
+      for (const [p, bySurface] of byPref) {
+        if (bySurface.size < 2) continue
+        for (const [surface, units] of bySurface) {
+          // Only when this surface is supported in one prefecture, by one unit there.
+          if (prefsOf.get(surface)!.length !== 1 || units.length !== 1) continue
+          const others = [...bySurface.keys()].filter((s) => s !== surface)
+          give(units[0]!, CONFIDENCE.mutual, `${surface} + ${others[0]}`)
+          void p
+        }
+      }
+    }
+
+    const out: RegionAttribution[] = []
+    for (const [i, f] of found) {
+      const words = this.excludes.get(i)
+      if (words?.some((w) => text.includes(w))) continue
+      const u = this.units[i]!
+      out.push({ code: u.code, name: u.name, evidence: f.evidence.join('; '), confidence: f.confidence })
+    }
+    return out.sort((a, b) => b.confidence - a.confidence || (a.code < b.code ? -1 : 1))
+  }
+
+  /** A Weibo location tag: `深圳·宝安区`, `深圳·宝安`, `北京·朝阳区`, `深圳`. */
+  private location(
+    input: AttributionInput,
+    give: (i: number, c: number, e: string) => void,
+    note: (ctx: Map<string, Set<string>>, code: string, source: string) => void,
+    noteUnit: (i: number, source: string) => void,
+    prefCtx: Map<string, Set<string>>,
+    provCtx: Map<string, Set<string>>,
+  ): void {
+    const tag = input.location?.trim()
+    if (!tag) return
+    const parts = tag.split(/[·•・\s,，|/]+/u).filter(Boolean)
+    const source = `位置 ${tag}`
+    let pref: string | undefined
+    for (const p of parts) {
+      pref ??= this.prefByName.get(p)
+      const prov = this.provByName.get(p)
+      if (prov) note(provCtx, prov, source)
+    }
+    if (pref) {
+      note(prefCtx, pref, source)
+      note(provCtx, pref.slice(0, 2), source)
+    }
+    for (const p of parts) {
+      const cands = (this.byName.get(p) ?? []).filter((i) => {
+        const u = this.units[i]!
+        return pref ? u.code.startsWith(pref) : !u.ambiguous && u.name === p
+      })
+      if (cands.length === 1) {
+        give(cands[0]!, CONFIDENCE.location, source)
+        noteUnit(cands[0]!, source)
+      }
+    }
+  }
+
+  /** The province code of an IP 属地 string (`广东`, `发布于 广东`, `IP属地：广东省`). */
+  private province(ip: string | null | undefined): string | undefined {
+    if (!ip) return undefined
+    const s = ip.replace(/^(发布于|IP属地|ip属地|来自)[:：\s]*/u, '').trim()
+    return this.provByName.get(s) ?? this.provByName.get(s.replace(/省$/, ''))
+  }
+}
