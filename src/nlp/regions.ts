@@ -149,8 +149,9 @@ export class RegionAttributor {
       for (const f of u.formerNames) this.add(f, 'former', i)
       for (const a of u.aliases) this.add(a, 'former', i)
       for (const s of u.streets) {
-        this.add(s, 'street', i)
         const stem = streetStem(s)
+        // NBS lists a few 乡级 units under generic names (街道, 农场): not place names.
+        if (stem || [...s].length >= 4) this.add(s, 'street', i)
         if (stem) this.add(stem, 'stem', i)
       }
       for (const p of [u.prefecture.name, u.prefecture.shortName]) {
@@ -190,10 +191,15 @@ export class RegionAttributor {
     if (!list.includes(value)) list.push(value)
   }
 
-  /** Leftmost-longest matches of place names in `text`. */
+  /**
+   * Place-name matches in `text`: the longest match at every position, then a non-overlapping
+   * choice that prefers stronger kinds (qualified, full names, streets, ordinary-word blocks)
+   * over weaker ones (prefecture and province names, short names, stems), then longer, then
+   * earlier. Plain leftmost-longest would read 南山区和龙华区 as 南山区 + 和龙 (和龙市) and lose 龙华区.
+   */
   private scan(text: string): Match[] {
-    const out: Match[] = []
-    for (let i = 0; i < text.length; ) {
+    const all: Match[] = []
+    for (let i = 0; i < text.length; i++) {
       let map: Map<number, Node> | undefined = this.root
       let best: Entry | undefined
       let bestEnd = -1
@@ -206,12 +212,25 @@ export class RegionAttributor {
         }
         map = node.next
       }
-      if (best) {
-        out.push({ surface: text.slice(i, bestEnd), start: i, end: bestEnd, entry: best })
-        i = bestEnd
-      } else i++
+      if (best) all.push({ surface: text.slice(i, bestEnd), start: i, end: bestEnd, entry: best })
     }
-    return out
+    if (all.length < 2) return all
+    const strength = (e: Entry) => (e.qualified !== undefined || e.alias ? 4 : e.full || e.former || e.street ? 3 : e.block ? 3 : e.pref || e.prov ? 2 : 1)
+    const order = [...all].sort((a, b) => strength(b.entry) - strength(a.entry) || b.end - b.start - (a.end - a.start) || a.start - b.start)
+    const taken = new Uint8Array(text.length)
+    const chosen: Match[] = []
+    for (const m of order) {
+      let free = true
+      for (let k = m.start; k < m.end; k++)
+        if (taken[k]) {
+          free = false
+          break
+        }
+      if (!free) continue
+      taken.fill(1, m.start, m.end)
+      chosen.push(m)
+    }
+    return chosen.sort((a, b) => a.start - b.start)
   }
 
   /** Units the text is about, highest confidence first. */
@@ -240,6 +259,8 @@ export class RegionAttributor {
       note(provCtx, u.code.slice(0, 2), source)
     }
 
+    /** Prefectures named as such (深圳, 深圳市) or by the location tag. */
+    const namedPref = new Set<string>()
     const matches = this.scan(text)
     let boundaries: Set<number> | undefined
     if (input.tokens && input.starts) {
@@ -255,7 +276,10 @@ export class RegionAttributor {
     for (const m of matches) {
       const e = m.entry
       if (e.block) continue
-      for (const p of e.pref ?? []) note(prefCtx, p, m.surface)
+      for (const p of e.pref ?? []) {
+        note(prefCtx, p, m.surface)
+        namedPref.add(p)
+      }
       for (const p of e.prov ?? []) note(provCtx, p, m.surface)
       if (e.alias) {
         for (const i of e.alias) give(i, CONFIDENCE.alias, m.surface)
@@ -289,7 +313,7 @@ export class RegionAttributor {
       }
       if (full || e.former || e.short || e.street || e.stem) pending.push(m)
     }
-    this.location(input, give, note, noteUnit, prefCtx, provCtx)
+    this.location(input, give, note, noteUnit, prefCtx, provCtx, namedPref)
     const ip = this.province(input.ipLocation)
     if (ip) note(provCtx, ip, 'IP属地')
 
@@ -322,7 +346,6 @@ export class RegionAttributor {
         [e.short, 'pref', CONFIDENCE.shortByPrefecture],
         [named.length ? named : undefined, 'prov', CONFIDENCE.fullByProvince],
         [e.short, 'prov', CONFIDENCE.shortByProvince],
-        [e.stem, 'pref', CONFIDENCE.stemByContext],
       ]
       let done = false
       for (const [cands, by, conf] of tries) {
@@ -334,13 +357,21 @@ export class RegionAttributor {
           break
         }
       }
-      if (!done && (named.length || e.short)) unresolved.push(m)
+      if (!done && e.stem) {
+        // A bare stem (沙井) counts only next to its prefecture's own name or its county.
+        const own = e.stem.filter((i) => found.has(i) || namedPref.has(this.units[i]!.code.slice(0, 4)))
+        if (own.length === 1) {
+          give(own[0]!, CONFIDENCE.stemByContext, `${m.surface} + ${found.has(own[0]!) ? this.units[own[0]!]!.name : this.units[own[0]!]!.prefecture.shortName}`)
+          done = true
+        }
+      }
+      if (!done && (named.length || e.short || e.street)) unresolved.push(m)
     }
     // Short names and shared full names of the same prefecture support each other.
     if (unresolved.length > 1) {
       const byPref = new Map<string, Map<string, number[]>>()
       for (const m of unresolved) {
-        for (const i of [...(m.entry.full ?? []), ...(m.entry.former ?? []), ...(m.entry.short ?? [])]) {
+        for (const i of [...(m.entry.full ?? []), ...(m.entry.former ?? []), ...(m.entry.short ?? []), ...(m.entry.street ?? [])]) {
           const p = this.units[i]!.code.slice(0, 4)
           let bySurface = byPref.get(p)
           if (!bySurface) byPref.set(p, (bySurface = new Map()))
@@ -384,6 +415,7 @@ export class RegionAttributor {
     noteUnit: (i: number, source: string) => void,
     prefCtx: Map<string, Set<string>>,
     provCtx: Map<string, Set<string>>,
+    namedPref: Set<string>,
   ): void {
     const tag = input.location?.trim()
     if (!tag) return
@@ -396,6 +428,7 @@ export class RegionAttributor {
       if (prov) note(provCtx, prov, source)
     }
     if (pref) {
+      namedPref.add(pref)
       note(prefCtx, pref, source)
       note(provCtx, pref.slice(0, 2), source)
     }
