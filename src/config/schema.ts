@@ -6,6 +6,7 @@
  * Relative paths in the config are resolved against the directory of the config file.
  */
 import { z } from 'zod'
+import { ruleError } from '../nlp/topics.js'
 
 const TIME_ZONE_HINT = 'an IANA time zone such as Asia/Shanghai'
 export function isTimeZone(tz: string): boolean {
@@ -141,7 +142,14 @@ export const regionSchema = z
 
 export const topicSchema = z.strictObject({
   name: z.string().min(1),
-  rule: z.string().min(1).describe('Boolean rule: words, "quoted phrases", AND, OR, NOT, parentheses'),
+  rule: z
+    .string()
+    .min(1)
+    .superRefine((rule, ctx) => {
+      const problem = ruleError(rule)
+      if (problem) ctx.addIssue({ code: 'custom', message: problem })
+    })
+    .describe('Boolean rule: words, "quoted phrases", AND, OR, NOT, parentheses'),
 })
 
 export const JOB_TASKS = ['crawl', 'reanalyze', 'report-daily', 'rank-weekly', 'alerts', 'maintenance', 'backup'] as const
