@@ -4,18 +4,9 @@
  */
 import { createWriteStream } from 'node:fs'
 import { once } from 'node:events'
+import { prng } from '../../src/core/random.js'
 
-export function prng(seed: number): () => number {
-  let s = seed >>> 0 || 1
-  return () => {
-    // mulberry32
-    s = (s + 0x6d2b79f5) >>> 0
-    let t = s
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
-}
+export { prng }
 
 const PLACES = ['宝安区', '宝安', '西乡街道', '新安街道', '福永', '沙井', '松岗', '石岩', '南山区', '龙华区', '福田区', '深圳', '前海', '光明区']
 const SUBJECTS = ['地铁11号线', '公交站', '社区医院', '学校门口', '城中村', '菜市场', '工地', '河道', '公园', '派出所', '政务大厅', '停车场', '小区物业', '外卖小哥']
