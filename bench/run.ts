@@ -5,6 +5,8 @@
  *    for the peak-RSS ratio that shows memory does not grow with the input.
  *  - full-text search latency on the imported database (2-character and longer terms), and
  *    reading one day's mentions in publication order.
+ *  - `yuqing reanalyze` over the imported rows (mentions/s, peak RSS first half vs whole), and
+ *    the NLP pipeline in this process on one core against raw jieba `cut` (bench/nlp.ts).
  *  - `yuqing --help` start-up time.
  * Options: --rows N (default 1,000,000). Writes bench/out/foundation.json.
  */
@@ -15,6 +17,7 @@ import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { writeJsonl } from '../test/helpers/generate.js'
 import { SqliteStore } from '../src/store/sqlite.js'
+import { benchNlp } from './nlp.js'
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..')
 const bin = path.join(root, 'bin', 'run.js')
@@ -85,11 +88,24 @@ async function main(): Promise<void> {
     console.log(`generated ${(bytes / 2 ** 20).toFixed(0)} MiB JSONL in ${((performance.now() - t) / 1000).toFixed(1)} s`)
 
     const db = path.join(dir, 'bench.db')
-    const first = await cli(['import', big, '--db', db, '--json'])
+    // The import alone (the storage path); the analysis of the same rows is measured next, as
+    // `yuqing reanalyze`, which is what `import` runs after storing unless --no-analyze.
+    const first = await cli(['import', big, '--db', db, '--json', '--no-analyze'])
     if (first.code !== 0) throw new Error(`import failed (${first.code}): ${first.stderr}`)
     const s1 = JSON.parse(first.stdout)
     const rate1 = ROWS / first.seconds
     console.log(`import (new rows):        ${first.seconds.toFixed(1)} s  ${Math.round(rate1).toLocaleString('en-US')} rows/s  peak RSS ${first.peakRssMb} MB  inserted ${s1.inserted} rejected ${s1.rejected}`)
+
+    const ana = await cli(['reanalyze', '--db', db, '--json'])
+    if (ana.code !== 0) throw new Error(`reanalyze failed (${ana.code}): ${ana.stderr}`)
+    const sa = JSON.parse(ana.stdout)
+    const anaRate = sa.analyzed / ana.seconds
+    const anaHalf = ana.peakRssMb && ana.firstHalfPeakRssMb ? ana.peakRssMb / ana.firstHalfPeakRssMb : null
+    console.log(
+      `reanalyze (all new):      ${ana.seconds.toFixed(1)} s  ${Math.round(anaRate).toLocaleString('en-US')} mentions/s  peak RSS ${ana.peakRssMb} MB (first half ${ana.firstHalfPeakRssMb} MB, ratio ${anaHalf?.toFixed(2)})  analysed ${sa.analyzed} with regions ${sa.withRegions} folds ${sa.clusters}`,
+    )
+    const endToEnd = ROWS / (first.seconds + ana.seconds)
+    console.log(`import + analysis:        ${(first.seconds + ana.seconds).toFixed(1)} s  ${Math.round(endToEnd).toLocaleString('en-US')} rows/s end to end`)
 
     const again = await cli(['import', big, '--db', db, '--json'])
     const s2 = JSON.parse(again.stdout)
@@ -140,6 +156,11 @@ async function main(): Promise<void> {
     store.close()
     console.log(`database: ${(stats.sizeBytes / 2 ** 20).toFixed(0)} MiB for ${stats.tables.mentions?.toLocaleString('en-US')} mentions`)
 
+    const nlp = benchNlp()
+    console.log(
+      `NLP pipeline, one core:   ${nlp.pipelineTextsPerSecond.toLocaleString('en-US')} texts/s (${nlp.meanChars} chars mean, ${nlp.texts.toLocaleString('en-US')} Weibo texts); raw jieba cut ${nlp.cutTextsPerSecond.toLocaleString('en-US')} texts/s; ratio ${nlp.ratio.toFixed(2)}; dictionaries + model load ${nlp.loadMs} ms`,
+    )
+
     const helps: number[] = []
     for (let i = 0; i < 5; i++) helps.push((await cli(['--help'])).seconds * 1000)
     helps.sort((a, b) => a - b)
@@ -151,12 +172,18 @@ async function main(): Promise<void> {
       memory: { smallRows: SMALL, smallPeakRssMb: smallRun.peakRssMb, ratio: memRatio, firstHalfPeakRssMb: first.firstHalfPeakRssMb, secondHalfRatio: halfRatio },
       search: lat,
       dayRange,
+      reanalyze: { seconds: ana.seconds, mentionsPerSecond: Math.round(anaRate), peakRssMb: ana.peakRssMb, firstHalfPeakRssMb: ana.firstHalfPeakRssMb, analyzed: sa.analyzed, withRegions: sa.withRegions, clusters: sa.clusters },
+      importPlusAnalysisRowsPerSecond: Math.round(endToEnd),
+      nlp,
       dbMiB: Math.round(stats.sizeBytes / 2 ** 20),
       helpMs: Math.round(helps[2]!),
     })
     const verdict = [
       rate1 >= 50_000 ? `PASS import ≥ 50,000 rows/s (${(rate1 / 50_000).toFixed(2)}× target)` : `MISS import ${Math.round(rate1)} rows/s < 50,000 (${(rate1 / 50_000).toFixed(2)}× target)`,
       s2.unchanged === ROWS ? 'PASS re-import: every row unchanged' : `MISS re-import: ${s2.unchanged} of ${ROWS} unchanged`,
+      nlp.pipelineTextsPerSecond >= 20_000 ? `PASS NLP pipeline ≥ 20,000 texts/s (${(nlp.pipelineTextsPerSecond / 20_000).toFixed(2)}×)` : `MISS NLP pipeline ${nlp.pipelineTextsPerSecond} texts/s < 20,000`,
+      nlp.ratio >= 0.5 ? `PASS NLP pipeline ≥ 50% of raw jieba cut (${Math.round(nlp.ratio * 100)}%)` : `MISS NLP pipeline at ${Math.round(nlp.ratio * 100)}% of raw jieba cut (< 50%)`,
+      sa.analyzed === ROWS ? 'PASS reanalyze: every mention analysed' : `MISS reanalyze: ${sa.analyzed} of ${ROWS}`,
     ]
     for (const v of verdict) console.log(v)
     mkdirSync(path.join(root, 'bench', 'out'), { recursive: true })

@@ -12,6 +12,7 @@ The schema is in the README ("Import schema"). FILE may end in .gz; "-" reads st
     format: Flags.string({ description: 'Input format (default: from the file name)', options: ['jsonl', 'csv'] }),
     'batch-size': Flags.integer({ description: 'Rows per transaction at most (a transaction also commits every 2 s)', default: 50_000, min: 1, max: 1_000_000 }),
     rejects: Flags.string({ description: 'Write every rejected row to this JSONL file ({line, reason, row})' }),
+    analyze: Flags.boolean({ description: 'Analyse new and changed mentions after the import (sentiment, regions, topics …); --no-analyze leaves that to `yuqing reanalyze`', default: true, allowNo: true }),
   }
   static override examples = ['<%= config.bin %> import mentions.jsonl', '<%= config.bin %> import export.csv --json', 'zcat dump.jsonl.gz | <%= config.bin %> import - --format jsonl']
 
@@ -22,6 +23,7 @@ The schema is in the README ("Import schema"). FILE may end in .gz; "-" reads st
       batchSize: this.flags['batch-size'],
       rejectsFile: this.flags.rejects,
       progress: !this.flags.json && process.stderr.isTTY === true,
+      analyze: this.flags.analyze,
     })
     const { file, format, rows, seconds, errorsOmitted, ...rest } = sum
     this.output(this.flags.json ? { ...rest, errorsOmitted } : sum, () => {
@@ -30,6 +32,7 @@ The schema is in the README ("Import schema"). FILE may end in .gz; "-" reads st
         `  inserted ${sum.inserted.toLocaleString('en-US')}, updated ${sum.updated.toLocaleString('en-US')}, unchanged ${sum.unchanged.toLocaleString('en-US')}, rejected ${sum.rejected.toLocaleString('en-US')}`,
         ...sum.errors.slice(0, 20).map((e) => `  line ${e.line}: ${e.reason}`),
       ]
+      if (sum.analysis) lines.splice(2, 0, `  analysed ${sum.analysis.analyzed.toLocaleString('en-US')} mentions in ${sum.analysis.seconds.toFixed(1)} s (${sum.analysis.withRegions.toLocaleString('en-US')} with regions)`)
       if (sum.errors.length > 20 || errorsOmitted) lines.push(`  … ${sum.rejected - 20} more rejected rows${this.flags.rejects ? ` in ${this.flags.rejects}` : ' (--json lists them; --rejects FILE keeps all)'}`)
       return lines.join('\n')
     })

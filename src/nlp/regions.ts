@@ -45,6 +45,11 @@ export interface AttributionInput {
   location?: string | null
   /** IP 属地 / region_name, e.g. `广东` or `发布于 广东`. */
   ipLocation?: string | null
+  /**
+   * Texts that give context but no attribution of their own: the @accounts a post addresses
+   * (@深圳宝安 makes 西乡大道 Shenzhen's 西乡, but is not itself what the post is about).
+   */
+  context?: readonly string[]
 }
 
 /** An office's own names for a region (config `regions[].aliases` / `excludeKeywords`). */
@@ -99,6 +104,9 @@ interface Entry {
   block?: true
 }
 
+const PAIR_BITS = 20
+const pairSlot = (a: number, b: number) => (Math.imul(a, 0x9e3779b1) ^ Math.imul(b, 0x85ebca6b)) >>> (32 - PAIR_BITS)
+
 interface Node {
   next?: Map<number, Node>
   entry?: Entry
@@ -115,6 +123,8 @@ type ListKey = 'full' | 'former' | 'short' | 'street' | 'stem' | 'alias' | 'pref
 
 export class RegionAttributor {
   private readonly root = new Map<number, Node>()
+  /** Filter on the first two characters of every name (all names have 2 or more): most positions of a text start none. */
+  private readonly pairs = new Uint8Array(1 << PAIR_BITS)
   private readonly units: Region[]
   private readonly prefByName = new Map<string, string>()
   private readonly provByName = new Map<string, string>()
@@ -174,6 +184,7 @@ export class RegionAttributor {
   }
 
   private entry(surface: string): Entry {
+    if (surface.length >= 2) this.pairs[pairSlot(surface.charCodeAt(0), surface.charCodeAt(1))] = 1
     let map = this.root
     let node: Node | undefined
     for (let k = 0; k < surface.length; k++) {
@@ -199,7 +210,9 @@ export class RegionAttributor {
    */
   private scan(text: string): Match[] {
     const all: Match[] = []
-    for (let i = 0; i < text.length; i++) {
+    const pairs = this.pairs
+    for (let i = 0; i + 1 < text.length; i++) {
+      if (pairs[pairSlot(text.charCodeAt(i), text.charCodeAt(i + 1))] === 0) continue
       let map: Map<number, Node> | undefined = this.root
       let best: Entry | undefined
       let bestEnd = -1
@@ -262,13 +275,20 @@ export class RegionAttributor {
     /** Prefectures named as such (深圳, 深圳市) or by the location tag. */
     const namedPref = new Set<string>()
     const matches = this.scan(text)
-    let boundaries: Set<number> | undefined
-    if (input.tokens && input.starts) {
-      boundaries = new Set()
-      input.starts.forEach((s, k) => {
-        boundaries!.add(s)
-        boundaries!.add(s + input.tokens![k]!.length)
-      })
+    // Whether jieba put a token boundary at `pos` (binary search over the token starts).
+    const { tokens, starts } = input
+    const isBoundary = (pos: number): boolean => {
+      if (!tokens || !starts) return false
+      let lo = 0
+      let hi = starts.length - 1
+      while (lo <= hi) {
+        const mid = (lo + hi) >> 1
+        const st = starts[mid]!
+        if (st === pos || st + tokens[mid]!.length === pos) return true
+        if (st < pos) lo = mid + 1
+        else hi = mid - 1
+      }
+      return false
     }
 
     // Step 1: evidence that stands alone; and context.
@@ -294,7 +314,7 @@ export class RegionAttributor {
       const full = e.full
       if (full?.length === 1) {
         const short2 = [...m.surface].length <= 2
-        const isWord = boundaries ? boundaries.has(m.start) && boundaries.has(m.end) : false
+        const isWord = short2 && isBoundary(m.start) && isBoundary(m.end)
         if (!short2 || isWord) {
           give(full[0]!, CONFIDENCE.full, m.surface)
           noteUnit(full[0]!, m.surface)
@@ -314,6 +334,22 @@ export class RegionAttributor {
       if (full || e.former || e.short || e.street || e.stem) pending.push(m)
     }
     this.location(input, give, note, noteUnit, prefCtx, provCtx, namedPref)
+    for (const c of input.context ?? []) {
+      for (const m of this.scan(c)) {
+        const e = m.entry
+        const src = `${c}`
+        for (const p of e.pref ?? []) {
+          note(prefCtx, p, src)
+          namedPref.add(p)
+        }
+        for (const p of e.prov ?? []) note(provCtx, p, src)
+        const unit = e.qualified ?? (e.full?.length === 1 ? e.full[0] : undefined)
+        if (unit !== undefined) {
+          noteUnit(unit, src)
+          namedPref.add(this.units[unit]!.code.slice(0, 4))
+        }
+      }
+    }
     const ip = this.province(input.ipLocation)
     if (ip) note(provCtx, ip, 'IP属地')
 

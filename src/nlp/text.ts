@@ -22,6 +22,11 @@ export interface Tokenized {
    * are exact; a hashtag's inner words follow its `#…#` token with their own offsets).
    */
   starts: number[]
+  /**
+   * `text` with @mentions and URLs blanked out (same length, so offsets hold): what region
+   * attribution reads. @深圳宝安发布 names an account, not a place the text is about.
+   */
+  placeText: string
   hashtags: string[]
   mentions: string[]
   emoji: string[]
@@ -34,7 +39,8 @@ const SPACE = /^\s+$/
 /** Splits text into tokens; `cut` segments plain Chinese text (jieba's precise mode). */
 export function tokenize(raw: string, cut: (s: string) => string[]): Tokenized {
   const text = normaliseText(raw)
-  const out: Tokenized = { text, tokens: [], starts: [], hashtags: [], mentions: [], emoji: [], urls: 0 }
+  const out: Tokenized = { text, placeText: text, tokens: [], starts: [], hashtags: [], mentions: [], emoji: [], urls: 0 }
+  let blanks: Array<[number, number]> | undefined
   const plain = (from: number, to: number) => {
     if (to <= from) return
     let at = from
@@ -51,6 +57,7 @@ export function tokenize(raw: string, cut: (s: string) => string[]): Tokenized {
   for (let m = MARKUP.exec(text); m; m = MARKUP.exec(text)) {
     plain(last, m.index)
     const s = m[0]
+    if (m[1] || m[3]) (blanks ??= []).push([m.index, m.index + s.length])
     if (m[1]) out.urls++
     else {
       out.tokens.push(s)
@@ -64,6 +71,15 @@ export function tokenize(raw: string, cut: (s: string) => string[]): Tokenized {
     last = m.index + s.length
   }
   plain(last, text.length)
+  if (blanks) {
+    let t = ''
+    let at = 0
+    for (const [a, b] of blanks) {
+      t += text.slice(at, a) + ' '.repeat(b - a)
+      at = b
+    }
+    out.placeText = t + text.slice(at)
+  }
   return out
 }
 

@@ -1,14 +1,19 @@
 /**
- * The import use case as the CLI runs it: the import plus a progress bar on a TTY (stderr).
+ * The import use case as the CLI runs it: the import plus a progress bar on a TTY (stderr), then
+ * (unless --no-analyze) the analysis of what is new or changed, the same pipeline crawled
+ * mentions go through (reanalyze: resumable, so an interrupted analysis finishes next time).
  */
 import type { AppContext } from './context.js'
 import { importFile, type ImportFormat, type ImportSummary } from './import.js'
+import type { ReanalyzeResult } from './analyze.js'
+
+export type ImportRunSummary = ImportSummary & { analysis?: Pick<ReanalyzeResult, 'analyzed' | 'withRegions' | 'seconds' | 'version' | 'stopped'> }
 
 export async function runImport(
   ctx: AppContext,
   file: string,
-  opts: { format?: ImportFormat; batchSize?: number; rejectsFile?: string; progress?: boolean },
-): Promise<ImportSummary> {
+  opts: { format?: ImportFormat; batchSize?: number; rejectsFile?: string; progress?: boolean; analyze?: boolean },
+): Promise<ImportRunSummary> {
   const store = ctx.store()
   let bar: { update(v: number, p?: object): void; stop(): void; start(t: number, v: number, p?: object): void } | undefined
   if (opts.progress) {
@@ -19,8 +24,9 @@ export async function runImport(
     )
   }
   let started = false
+  let summary: ImportSummary
   try {
-    return await importFile(store, file, {
+    summary = await importFile(store, file, {
       format: opts.format,
       batchSize: opts.batchSize,
       rejectsFile: opts.rejectsFile,
@@ -39,4 +45,8 @@ export async function runImport(
   } finally {
     if (started) bar?.stop()
   }
+  if (opts.analyze === false || summary.inserted + summary.updated === 0) return summary
+  const { runReanalyze } = await import('./analyze-run.js')
+  const a = await runReanalyze(ctx, { progress: opts.progress })
+  return { ...summary, analysis: { analyzed: a.analyzed, withRegions: a.withRegions, seconds: a.seconds, version: a.version, stopped: a.stopped } }
 }

@@ -96,6 +96,26 @@ export interface MentionFilter {
   sources?: string[]
 }
 
+/** What the analysis pipeline reads of a stored mention. */
+export interface MentionForAnalysis {
+  id: number
+  title: string | null
+  text: string
+  extraJson: string | null
+}
+
+/** One mention's analysis as stored (analyses + mention_regions). */
+export interface StoredAnalysis {
+  mentionId: number
+  version: string
+  sentiment: { score: number; label: 'pos' | 'neu' | 'neg'; confidence: number }
+  keywords: ReadonlyArray<{ word: string; weight: number }>
+  topics: readonly string[]
+  simhash: string | null
+  clusterId: number | null
+  regions: ReadonlyArray<{ code: string; evidence: string; confidence: number }>
+}
+
 /** A stored mention in the interchange shape (what export writes). */
 export type InterchangeRecord = Record<string, unknown>
 
@@ -650,6 +670,59 @@ export class SqliteStore {
         published_raw, reposts, comments, likes, extra_json from mentions m ${where} order by ${PUBLISHED_ORDER}`,
     )
     for (const r of stmt.iterate(...params) as Iterable<MentionRow>) yield toInterchange(r)
+  }
+
+  // ---------------------------------------------------------------- analyses
+
+  /**
+   * The next mentions to analyse, in id order after `afterId`: those with no analysis or one made
+   * by another pipeline version. Re-running after an interruption continues where it stopped,
+   * because rows already done carry the current version.
+   */
+  mentionsToAnalyze(opts: { afterId: number; version: string; limit: number; from?: Date }): MentionForAnalysis[] {
+    const range = opts.from ? publishedRangeSql(opts.from, undefined, 'm') : undefined
+    return this.stmt(
+      `select m.id, m.title, m.text, m.extra_json as extraJson from mentions m left join analyses a on a.mention_id = m.id
+        where m.id > ? and (a.mention_id is null or a.model_version <> ?) ${range ? `and ${range.sql}` : ''}
+        order by m.id limit ?`,
+    ).all(opts.afterId, opts.version, ...(range?.params ?? []), opts.limit) as MentionForAnalysis[]
+  }
+
+  /** How many mentions still need analysis by `version` (optionally published since `from`). */
+  countToAnalyze(version: string, from?: Date): number {
+    const range = from ? publishedRangeSql(from, undefined, 'm') : undefined
+    return (
+      this.stmt(
+        `select count(*) as n from mentions m left join analyses a on a.mention_id = m.id
+          where (a.mention_id is null or a.model_version <> ?) ${range ? `and ${range.sql}` : ''}`,
+      ).get(version, ...(range?.params ?? [])) as { n: number }
+    ).n
+  }
+
+  /** Stores analyses and region attributions, replacing earlier ones, in one transaction. */
+  saveAnalyses(rows: readonly StoredAnalysis[], at: Date = new Date()): void {
+    const now = at.toISOString()
+    const up = this.stmt(`insert into analyses (mention_id, sentiment_score, sentiment_label, sentiment_confidence, model_version,
+        keywords_json, topics_json, simhash, cluster_id, analyzed_at) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+      on conflict (mention_id) do update set sentiment_score = excluded.sentiment_score, sentiment_label = excluded.sentiment_label,
+        sentiment_confidence = excluded.sentiment_confidence, model_version = excluded.model_version, keywords_json = excluded.keywords_json,
+        topics_json = excluded.topics_json, simhash = excluded.simhash, cluster_id = excluded.cluster_id, analyzed_at = excluded.analyzed_at`)
+    const del = this.stmt('delete from mention_regions where mention_id = ?')
+    const ins = this.stmt('insert into mention_regions (mention_id, region_code, evidence, confidence) values (?, ?, ?, ?)')
+    this.db.transaction(() => {
+      for (const r of rows) {
+        up.run(r.mentionId, r.sentiment.score, r.sentiment.label, r.sentiment.confidence, r.version, JSON.stringify(r.keywords), JSON.stringify(r.topics), r.simhash, r.clusterId, now)
+        del.run(r.mentionId)
+        for (const g of r.regions) ins.run(r.mentionId, g.code, g.evidence, g.confidence)
+      }
+    }).immediate()
+  }
+
+  /** Recent fingerprints (newest `limit` analysed mentions), to seed near-duplicate clustering. */
+  recentFingerprints(limit: number): Array<{ id: number; simhash: string; clusterId: number | null }> {
+    return this.stmt(
+      `select mention_id as id, simhash, cluster_id as clusterId from analyses where simhash is not null order by mention_id desc limit ?`,
+    ).all(limit) as Array<{ id: number; simhash: string; clusterId: number | null }>
   }
 
   /** Mention ids whose title or text contains every term of a plain query (see fts-tokens.ts). */

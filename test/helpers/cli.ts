@@ -92,3 +92,29 @@ export function ensureBuilt(): void {
   if (existsSync(path.join(REPO_ROOT, 'dist', 'commands'))) return
   execFileSync(process.execPath, [path.join(REPO_ROOT, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', REPO_ROOT], { stdio: 'inherit' })
 }
+
+/**
+ * Starts the CLI as a child process, waits until `count(db)` (a query on the database it writes,
+ * read-only) reaches `atLeast`, then kills it with SIGKILL. Returns the last count seen before the kill.
+ */
+export async function killWhen(args: string[], db: string, count: (s: import('../../src/store/sqlite.js').SqliteStore) => number, atLeast: number, timeoutMs = 60_000): Promise<number> {
+  const { spawn } = await import('node:child_process')
+  const { SqliteStore } = await import('../../src/store/sqlite.js')
+  const child = spawn(process.execPath, [BIN, ...args], { stdio: 'ignore' })
+  let seen = 0
+  const deadline = Date.now() + timeoutMs
+  while (Date.now() < deadline) {
+    await new Promise((r) => setTimeout(r, 100))
+    try {
+      const s = SqliteStore.open(db, { readonly: true, migrate: false })
+      seen = count(s)
+      s.close()
+    } catch {
+      /* not created yet, or busy */
+    }
+    if (seen >= atLeast) break
+  }
+  child.kill('SIGKILL')
+  await new Promise((r) => child.on('close', r))
+  return seen
+}

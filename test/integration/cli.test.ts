@@ -278,7 +278,8 @@ describe('db', () => {
     expect(r.code, r.stderr).toBe(0)
     const st = parseJson(r)
     expect(st.path).toBe(p('dbs', 'main.db'))
-    expect(st.tables).toEqual({ mentions: 3, mention_regions: 0, analyses: 0, crawl_runs: 0, job_runs: 0, alerts: 0 })
+    // The import analysed what it stored: all three texts name 宝安区 or its 西乡街道.
+    expect(st.tables).toEqual({ mentions: 3, mention_regions: 3, analyses: 3, crawl_runs: 0, job_runs: 0, alerts: 0 })
     expect(st.bySource).toEqual([
       { source: 'weibo', mentions: 2, first: '2026-11-20T00:00:00.000Z', last: '2026-11-21T01:00:00.000Z' },
       { source: 'news', mentions: 1, first: '2026-11-22T10:00:00.000Z', last: '2026-11-22T10:00:00.000Z' },

@@ -3,11 +3,10 @@
  * line numbers, CSV and JSONL, exact round trips, filters, and a kill -9 in the middle.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { spawn } from 'node:child_process'
 import { readFileSync, writeFileSync } from 'node:fs'
 import { gzipSync } from 'node:zlib'
 import path from 'node:path'
-import { BIN, ensureBuilt, parseJson, runCli, tmpDir } from '../helpers/cli.js'
+import { ensureBuilt, killWhen, parseJson, runCli, tmpDir } from '../helpers/cli.js'
 import { writeJsonl } from '../helpers/generate.js'
 import { WEIBO_POST } from '../helpers/fixtures.js'
 import { SqliteStore } from '../../src/store/sqlite.js'
@@ -183,23 +182,8 @@ describe('kill -9 in the middle of an import', () => {
     const rows = 150_000
     await writeJsonl(f('k.jsonl'), { rows, seed: 11 })
     const db = f('k.db')
-    const child = spawn(process.execPath, [BIN, 'import', f('k.jsonl'), '--db', db, '--batch-size', '2000'], { stdio: 'ignore' })
     // Wait until some batches are committed, then kill without warning.
-    let seen = 0
-    const deadline = Date.now() + 60_000
-    while (Date.now() < deadline) {
-      await new Promise((r) => setTimeout(r, 100))
-      try {
-        const s = SqliteStore.open(db, { readonly: true, migrate: false })
-        seen = s.countMentions()
-        s.close()
-      } catch {
-        /* not created yet */
-      }
-      if (seen >= 4000) break
-    }
-    child.kill('SIGKILL')
-    await new Promise((r) => child.on('close', r))
+    const seen = await killWhen(['import', f('k.jsonl'), '--db', db, '--batch-size', '2000'], db, (st) => st.countMentions(), 4000)
     expect(seen).toBeGreaterThanOrEqual(4000)
 
     const check1 = await runCli(['db', 'check', '--db', db])

@@ -24,7 +24,7 @@ beforeAll(() => {
 
 function codes(text: string, ctx: { location?: string; ipLocation?: string } = {}): string[] {
   const tk = tokenize(text, cut)
-  return attributor.attribute({ text: tk.text, tokens: tk.tokens, starts: tk.starts, ...ctx }).map((r) => r.code).sort()
+  return attributor.attribute({ text: tk.placeText, context: tk.mentions, tokens: tk.tokens, starts: tk.starts, ...ctx }).map((r) => r.code).sort()
 }
 
 describe('region attribution rules', () => {
@@ -67,6 +67,12 @@ describe('region attribution rules', () => {
       { code: '440306', name: '宝安区', evidence: '宝安区', confidence: 0.9 },
       { code: '440305', name: '南山区', evidence: '南山区 + 深圳', confidence: 0.85 },
     ])
+  })
+
+  it('does not read @accounts or URLs as places', () => {
+    expect(codes('这事 @深圳宝安发布 管不管？')).toEqual([])
+    expect(codes('@深圳宝安 西乡大道的红绿灯坏了')).toEqual(['440306']) // the account is context for 西乡
+    expect(codes('#深圳宝安# 今天的晚霞')).toEqual(['440306'])
   })
 
   it("drops a watched region's attribution when its excludeKeywords appear", () => {
