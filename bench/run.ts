@@ -112,7 +112,7 @@ async function main(): Promise<void> {
     const rate2 = ROWS / again.seconds
     console.log(`import again (unchanged): ${again.seconds.toFixed(1)} s  ${Math.round(rate2).toLocaleString('en-US')} rows/s  peak RSS ${again.peakRssMb} MB  unchanged ${s2.unchanged} inserted ${s2.inserted} updated ${s2.updated}`)
 
-    const smallRun = await cli(['import', small, '--db', path.join(dir, 'small.db'), '--json'])
+    const smallRun = await cli(['import', small, '--db', path.join(dir, 'small.db'), '--json', '--no-analyze'])
     const memRatio = first.peakRssMb && smallRun.peakRssMb ? first.peakRssMb / smallRun.peakRssMb : null
     const halfRatio = first.peakRssMb && first.firstHalfPeakRssMb ? first.peakRssMb / first.firstHalfPeakRssMb : null
     console.log(

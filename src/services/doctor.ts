@@ -12,6 +12,8 @@ import { loadGazetteer } from '../gazetteer/index.js'
 import { probeJieba } from '../nlp/jieba.js'
 import { SqliteStore, sqliteCapabilities } from '../store/sqlite.js'
 import { gazetteerResolver } from './context.js'
+import { loadSentimentModel } from '../nlp/sentiment/load.js'
+import { resolveModelFile } from './sentiment.js'
 
 export type CheckStatus = 'ok' | 'warn' | 'fail'
 export interface DoctorCheck {
@@ -103,6 +105,18 @@ export function runDoctor(opts: { configFlag?: string; dbFlag?: string; env?: No
         return { status: 'warn', detail: 'no config file found; using built-in defaults (no regions watched)', fix: 'create one with `yuqing init DIR`, then pass --config DIR/yuqing.yaml' }
       if (l.regions.length === 0) return { status: 'warn', detail: `${l.file} is valid but watches no regions`, fix: 'add a region under regions:' }
       return { status: 'ok', detail: `${l.file} is valid; watching ${regions}` }
+    }),
+  )
+
+  checks.push(
+    check('sentiment', () => {
+      const file = resolveModelFile(loaded, undefined, opts.cwd)
+      try {
+        const m = loadSentimentModel(file)
+        return { status: 'ok', detail: `model ${m.version} (${file})` }
+      } catch (err) {
+        return { status: 'fail', detail: errorMessage(err), fix: loaded?.config.nlp.sentimentModel ? 'fix nlp.sentimentModel, or train one with `yuqing sentiment train`' : 'reinstall yuqing (the shipped model is models/sentiment/zh-v1.json), or run `npm run train:sentiment`' }
+      }
     }),
   )
 
