@@ -87,7 +87,7 @@ export class Analyzer {
 
   analyzeOne(input: AnalysisInput): Analysis {
     const { tk } = this.prepare(input)
-    const fp = fingerprintText(tk.tokens)
+    const fp = fingerprintText(tk.tokens, { text: tk.text, starts: tk.starts })
     return {
       sentiment: this.sentiment.score(tk.text),
       regions: this.attributor.attribute({ text: tk.placeText, context: tk.mentions, tokens: tk.tokens, starts: tk.starts, location: input.location, ipLocation: input.ipLocation }),
