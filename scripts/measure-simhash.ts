@@ -1,6 +1,11 @@
 /**
  * Measures near-duplicate fingerprints on constructed pairs and prints the tables of
- * docs/simhash.md: `npx tsx scripts/measure-simhash.ts [--pairs N] [--seed S] [--quick]`.
+ * docs/simhash.md: `npx tsx scripts/measure-simhash.ts [--pairs N] [--seed S]`.
+ *   --pairs N      pairs per kind (300)          --seed S      PRNG seed (20261125)
+ *   --no-speed     quality tables only          --speed-only  speed figures only
+ *   --quick        the chosen variant only, smaller speed runs
+ *   --examples     one pair of every kind       --misses      every miss and false fold
+ * About 1 minute for the quality tables, 10–15 for the speed figures (the index at 1–3 million).
  *
  * Positives (same story): Weibo reposts (转发微博, //@ chains with comments, emoji, hashtags,
  * URLs, copy-paste with a few characters changed, truncation at "…全文") and syndicated news
@@ -14,7 +19,8 @@
  */
 import { existsSync, readFileSync } from 'node:fs'
 import path from 'node:path'
-import { fileURLToPath } from 'node:url'
+import { fileURLToPath, pathToFileURL } from 'node:url'
+import { prng } from '../src/core/random.js'
 import { jiebaModule } from '../src/nlp/jieba.js'
 import { tokenize, type Tokenized } from '../src/nlp/text.js'
 import {
@@ -26,6 +32,7 @@ import {
   fingerprintText,
   fingerprintWith,
   hamming,
+  popcount32,
   simhash64,
   type FingerprintOptions,
   type TokenSource,
@@ -43,18 +50,8 @@ const SPEED = !argv.includes('--no-speed')
 const QUALITY = !argv.includes('--speed-only')
 
 // ---------------------------------------------------------------------------------------------
-// PRNG (mulberry32) and helpers.
+// Seeded randomness (src/core/random.ts) and helpers.
 
-function prng(seed: number): () => number {
-  let s = seed >>> 0 || 1
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0
-    let t = s
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
-}
 let rnd = prng(SEED)
 const int = (lo: number, hi: number) => lo + Math.floor(rnd() * (hi - lo + 1))
 const pick = <T>(a: readonly T[]): T => a[Math.floor(rnd() * a.length)]!
@@ -509,7 +506,7 @@ function clause(c: Ctx, f = int(0, WEIBO_FRAMES.length - 1), v = int(0, WEIBO_FR
   return fill(WEIBO_FRAMES[f]![v]!.split('，')[0]!, c)
 }
 
-type Kind = { name: string; positive: boolean; group: 'weibo' | 'news' | 'short' | 'extra'; make: () => [string, string] }
+export type Kind = { name: string; positive: boolean; group: 'weibo' | 'news' | 'short' | 'extra'; make: () => [string, string] }
 
 const KINDS: Kind[] = [
   // -- Weibo positives
@@ -578,7 +575,7 @@ const sourceOf = (t: Tokenized): TokenSource => ({ text: t.text, starts: t.start
 const sameClean = (a: string, b: string) => cleanTokens(cut(a), DEFAULT_FINGERPRINT).join(' ') === cleanTokens(cut(b), DEFAULT_FINGERPRINT).join(' ')
 const cleanLen = (tokens: readonly string[]): number => cleanTokens(tokens, DEFAULT_FINGERPRINT).reduce((n, t) => n + t.length, 0)
 
-interface Pair {
+export interface Pair {
   kind: Kind
   a: string[]
   b: string[]
@@ -602,10 +599,11 @@ const VARIANTS: Variant[] = [
   { label: 'minhash word2', opts: { ...base, shingle: 'word2', method: 'minhash', entityWeight: 1 } },
   { label: 'minhash word1+2', opts: { ...base, shingle: 'word12', method: 'minhash', entityWeight: 1 } },
   { label: 'minhash char3', opts: { ...base, shingle: 'char3', method: 'minhash' } },
-  { label: 'simhash word1, places/numbers ×2', opts: { ...base, entityWeight: 2 } },
-  { label: 'simhash word1, places/numbers ×3', opts: { ...base, entityWeight: 3 } },
-  { label: 'simhash word1, places/numbers ×4', opts: { ...base, entityWeight: 4 } },
-  { label: 'simhash word1+2, places/numbers ×3', opts: { ...base, shingle: 'word12', entityWeight: 3 } },
+  { label: 'simhash word1, places/numbers ×2 once', opts: { ...base, entityWeight: 2 } },
+  { label: 'simhash word1, places/numbers ×3 once', opts: { ...base, entityWeight: 3 } },
+  { label: 'simhash word1, places/numbers ×4 once', opts: { ...base, entityWeight: 4 } },
+  { label: 'simhash word1+2, places/numbers ×3 once', opts: { ...base, shingle: 'word12', entityWeight: 3 } },
+  { label: 'chosen, ×3 on every occurrence', opts: { ...base, entityOnce: false } },
   { label: 'chosen, whole //@ chain', opts: { ...base, chain: 'all' } },
   { label: 'chosen, keep stopwords', opts: { ...base, stopwords: false } },
   { label: 'chosen, keep #hashtags#', opts: { ...base, dropHashtags: false } },
@@ -613,7 +611,7 @@ const VARIANTS: Variant[] = [
   { label: 'chosen, no short rule', opts: { ...base, minChars: 0 } },
   { label: 'chosen, on tokenize() tokens', opts: { ...base }, tokens: 'tokenize' },
   { label: 'chosen, on tokenize() tokens + source', opts: { ...base }, tokens: 'tokenize+source' },
-  { label: 'chosen (word1 SimHash, places/numbers ×' + DEFAULT_FINGERPRINT.entityWeight + ')', opts: { ...base } },
+  { label: 'chosen (word1 SimHash, places/numbers ×' + DEFAULT_FINGERPRINT.entityWeight + ' once)', opts: { ...base } },
 ]
 const K_MAX = 12
 const K = NEAR_DUPLICATE_THRESHOLD
@@ -624,17 +622,26 @@ function pct(xs: number[], q: number): number {
   return s[Math.min(s.length - 1, Math.floor(q * (s.length - 1) + 0.5))]!
 }
 
-function quality(): void {
-  rnd = prng(SEED)
+/**
+ * The constructed pairs: `perKind` of every kind, from `seed` (exported for the unit tests).
+ * Each pair carries its texts and jieba's cut of them.
+ */
+export function constructPairs(perKind: number, seed: number): Pair[] {
+  rnd = prng(seed)
   const pairs: Pair[] = []
   for (const kind of KINDS) {
-    for (let i = 0; i < PAIRS; i++) {
+    for (let i = 0; i < perKind; i++) {
       let [ta, tb] = kind.make()
       // a negative pair must be two different texts (a re-filled template can come out the same)
       for (let tries = 0; !kind.positive && sameClean(ta, tb) && tries < 100; tries++) [ta, tb] = kind.make()
       pairs.push({ kind, ta, tb, a: cut(ta), b: cut(tb) })
     }
   }
+  return pairs
+}
+
+function quality(): void {
+  const pairs = constructPairs(PAIRS, SEED)
   const scored = pairs.filter((p) => p.kind.group !== 'extra')
   const npos = scored.filter((p) => p.kind.positive).length
   console.log(`# near-duplicate fingerprints: ${pairs.length} pairs (${PAIRS} per kind, ${KINDS.length} kinds; ${npos} positive and ${scored.length - npos} negative scored pairs), seed ${SEED}\n`)
@@ -776,49 +783,90 @@ function quality(): void {
   realTexts()
 }
 
-/** Unrelated real Weibo posts: the left tail of the distance between different posts. */
+/**
+ * Real Weibo posts (../shared/corpora, when present): every pair of about 19,000 posts, split by
+ * how much text they share (character-bigram Jaccard of the cleaned words below 0.3: unrelated;
+ * the corpora hold many real reposts and copies). The unrelated pairs within k are false folds.
+ */
 function realTexts(): void {
-  const corpusFile = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../shared/corpora/weibo2018.dev.csv')
-  if (!existsSync(corpusFile)) {
-    console.log('\n(../shared/corpora/weibo2018.dev.csv not found: the real-text section is skipped)')
+  const dir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../shared/corpora')
+  const files = ['weibo2018.dev.csv', 'smp2020_ewect.dev.csv'].map((f) => path.join(dir, f)).filter((f) => existsSync(f))
+  if (files.length === 0) {
+    console.log('\n(../shared/corpora not found: the real-text section is skipped)')
     return
   }
-  const lines = readFileSync(corpusFile, 'utf8').split('\n').slice(1).filter(Boolean)
-  const texts = lines.map((l) => l.replace(/^[a-z]+,/, '').replace(/^"|"$/g, '').replace(/""/g, '"')).slice(0, QUICK ? 1000 : 3000)
-  const fps = texts.map((t) => fingerprintText(cut(t)))
-  let n = 0
-  const hist = new Array<number>(65).fill(0)
-  for (let i = 0; i < fps.length; i++)
-    for (let j = i + 1; j < fps.length; j++) {
-      if (fps[i] === null || fps[j] === null) continue
-      hist[hamming(fps[i]!, fps[j]!)]!++
-      n++
-    }
-  let cum = 0
-  const cdf: string[] = []
-  for (let k = 0; k <= 12; k++) {
-    cum += hist[k]!
-    if (k % 2 === 0 || k === K) cdf.push(`≤${k}: ${cum}`)
+  const read = (f: string, n: number) =>
+    readFileSync(f, 'utf8')
+      .split('\n')
+      .slice(1)
+      .filter(Boolean)
+      .map((l) => l.replace(/^[a-z]+,/, '').replace(/^"|"$/g, '').replace(/""/g, '"').replace(/\{%|%\}/g, ''))
+      .slice(0, n)
+  const texts = [...new Set(files.flatMap((f) => read(f, QUICK ? 2000 : 12_000)))]
+  const cuts = texts.map((t) => cut(t))
+  // the words the fingerprint sees (hashtags kept when the rest is short)
+  const grams = cuts.map((c) => {
+    let w = cleanTokens(c, DEFAULT_FINGERPRINT)
+    if (w.join('').length < MIN_SIMHASH_CHARS) w = cleanTokens(c, { ...DEFAULT_FINGERPRINT, dropHashtags: false })
+    const s = w.join('')
+    const g = new Set<string>()
+    for (let i = 0; i + 2 <= s.length; i++) g.add(s.slice(i, i + 2))
+    if (s.length === 1) g.add(s)
+    return g
+  })
+  const jaccard = (a: Set<string>, b: Set<string>) => {
+    let i = 0
+    for (const x of a) if (b.has(x)) i++
+    return i / (a.size + b.size - i || 1)
   }
-  const mean = hist.reduce((a, c, i) => a + c * i, 0) / n
-  console.log(`\n## unrelated real Weibo posts (../shared/corpora/weibo2018.dev.csv, first ${texts.length} posts, ${n.toLocaleString('en-US')} pairs)\n`)
-  console.log(`mean distance ${mean.toFixed(2)}; pairs at distance ${cdf.join(', ')}`)
+  const n = texts.length
+  console.log(`\n## real Weibo posts (${files.map((f) => path.basename(f)).join(', ')}: ${n.toLocaleString('en-US')} distinct posts, ${((n * (n - 1)) / 2).toLocaleString('en-US')} pairs)\n`)
+  console.log('pairs within k, by whether the two posts share text (bigram Jaccard of the cleaned words ≥ 0.3) or not (< 0.3: false folds)\n')
+  console.log('| variant | unrelated ≤4 | ≤6 | ≤7 | ≤8 | ≤10 | ≤12 | of which < 0.1 at ≤8 | sharing text ≤8 |')
+  console.log('|---|---:|---:|---:|---:|---:|---:|---:|---:|')
+  const variants = QUICK ? [VARIANTS[VARIANTS.length - 1]!] : [VARIANTS[0]!, VARIANTS.find((v) => v.label.includes('every occurrence'))!, VARIANTS[VARIANTS.length - 1]!]
+  for (const v of variants) {
+    const lo: number[] = []
+    const hi: number[] = []
+    const ix: number[] = []
+    cuts.forEach((c, i) => {
+      const f = fingerprintWith(c, v.opts)
+      if (f === null) return
+      lo.push(Number(f & 0xffffffffn))
+      hi.push(Number(f >> 32n))
+      ix.push(i)
+    })
+    const unrelated = new Array<number>(13).fill(0)
+    let sharing = 0
+    let disjoint = 0
+    for (let a = 0; a < lo.length; a++)
+      for (let b = a + 1; b < lo.length; b++) {
+        const d = popcount32((lo[a]! ^ lo[b]!) >>> 0) + popcount32((hi[a]! ^ hi[b]!) >>> 0)
+        if (d > 12) continue
+        const J = jaccard(grams[ix[a]!]!, grams[ix[b]!]!)
+        if (J < 0.3) {
+          unrelated[d]!++
+          if (J < 0.1 && d <= 8) disjoint++
+        } else if (d <= 8) sharing++
+      }
+    const cum = (k: number) => unrelated.slice(0, k + 1).reduce((x, y) => x + y, 0)
+    console.log(`| ${v.label} | ${[4, 6, 7, 8, 10, 12].map(cum).join(' | ')} | ${disjoint} | ${sharing} |`)
+  }
   // Real posts as repost material: the same transforms as above.
   rnd = prng(SEED + 1)
   let ok = 0
   let m = 0
   const dd: number[] = []
   for (const t of texts.slice(0, 1000)) {
-    const o = t.replace(/\{%|%\}/g, '')
-    if (cleanLen(cut(o)) < MIN_SIMHASH_CHARS) continue
+    if (cleanLen(cut(t)) < MIN_SIMHASH_CHARS) continue
     const c = newCtx()
-    const v = pick([repostChain(o, c, int(1, 3)), `转发微博//@${pick(USERS)}:${o}`, o + `#${c.dshort}#[赞]`, fewChars(o, 2)])
-    const d = hamming(fingerprintText(cut(o))!, fingerprintText(cut(v))!)
+    const v = pick([repostChain(t, c, int(1, 3)), `转发微博//@${pick(USERS)}:${t}`, t + `#${c.dshort}#[赞]`, fewChars(t, 2)])
+    const d = hamming(fingerprintText(cut(t))!, fingerprintText(cut(v))!)
     dd.push(d)
     m++
     if (d <= K) ok++
   }
-  console.log(`real posts (≥ ${MIN_SIMHASH_CHARS} cleaned chars) reposted or edited as above: ${ok}/${m} within k=${K} (median distance ${pct(dd, 0.5)}, p90 ${pct(dd, 0.9)})`)
+  console.log(`\nreal posts (≥ ${MIN_SIMHASH_CHARS} cleaned characters) reposted or edited as above: ${ok}/${m} within k=${K} (median distance ${pct(dd, 0.5)}, p90 ${pct(dd, 0.9)})`)
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -981,5 +1029,8 @@ async function speed(): Promise<void> {
   }
 }
 
-if (QUALITY) quality()
-if (SPEED) await speed()
+// Run only as a script (the unit tests import constructPairs).
+if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(path.resolve(process.argv[1])).href) {
+  if (QUALITY) quality()
+  if (SPEED) await speed()
+}
