@@ -21,7 +21,7 @@ import { readLabelledCsv } from '../src/services/sentiment.js'
 import { DEFAULT_FEATURES, FeatureExtractor, type FeatureOptions } from '../src/nlp/sentiment/features.js'
 import { countedLabel, metrics } from '../src/nlp/sentiment/evaluate.js'
 import { HashedSentimentModel, decide, parseModelFile, probabilitiesOf, serialiseModel } from '../src/nlp/sentiment/model.js'
-import { DEFAULT_NEUTRAL, DEFAULT_POLARITY, featurise, fit, fitPlatt, rawLogits, splitOf, textHash, type Csr, type Fit, type TrainExample } from '../src/nlp/sentiment/train.js'
+import { DEFAULT_NEUTRAL, DEFAULT_POLARITY, featurise, fitHeads, fitPlatt, rawLogits, splitOf, textHash, type Csr, type Fit, type TrainExample } from '../src/nlp/sentiment/train.js'
 import type { SentimentLabel, SentimentScore } from '../src/nlp/sentiment/types.js'
 import type { Calibration } from '../src/nlp/sentiment/model.js'
 
@@ -238,7 +238,7 @@ const SMP = corpora.find((c) => c.startsWith('smp2020'))
 // 2. Validation on the 80/20 split
 
 t = Date.now()
-const f80 = fit(X, kept, Int32Array.from(trainIdx), size, true, hp)
+const f80 = fitHeads(X, kept, Int32Array.from(trainIdx), size, true, hp)
 // The shipped calibration is fitted on the whole 20 %. The figures below are cross-fitted so that
 // no row is scored with a calibration fitted on itself: each half of the 20 % (by another bit of
 // the text hash) uses the calibration fitted on the other half.
@@ -289,7 +289,7 @@ if (!a['no-loo']) {
     t = Date.now()
     const tr = idxOf((r) => r.corpus !== c && r.split === 'train')
     const te = idxOf((r) => r.corpus !== c && r.split === 'test')
-    const f = fit(X, kept, Int32Array.from(tr), size, true, hp)
+    const f = fitHeads(X, kept, Int32Array.from(tr), size, true, hp)
     const cal = calibrate(f, te)
     const sc = (r: number) => predict(f, cal.calPol, cal.calNeu, r)
     const inDomain = split[c] as Figures
@@ -377,7 +377,7 @@ if (a.json) writeFileSync(a.json, JSON.stringify(result, null, 2) + '\n')
 if (!a['no-write'] && !a.words) {
   t = Date.now()
   const all = Int32Array.from(kept.keys())
-  const fAll = fit(X, kept, all, size, true, hp)
+  const fAll = fitHeads(X, kept, all, size, true, hp)
   log(`final fit on ${kept.length} rows in ${((Date.now() - t) / 1000).toFixed(1)} s`)
   const provenance = {
     trainedBy: 'npm run train:sentiment',

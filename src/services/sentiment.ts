@@ -3,7 +3,7 @@
  * metrics or a model file out. The model comes from --model, else `nlp.sentimentModel` in the
  * config (relative to the config file's directory), else the shipped model.
  */
-import { existsSync, mkdirSync, readFileSync, renameSync, statSync, unlinkSync, writeFileSync } from 'node:fs'
+import { existsSync, mkdirSync, renameSync, unlinkSync, writeFileSync } from 'node:fs'
 import path from 'node:path'
 import { parse as parseCsv } from 'csv-parse/sync'
 import { UsageError, errorMessage } from '../core/errors.js'
@@ -13,6 +13,7 @@ import { DEFAULT_MODEL_FILE, loadSentimentModel } from '../nlp/sentiment/load.js
 import { serialiseModel } from '../nlp/sentiment/model.js'
 import { trainModel } from '../nlp/sentiment/train.js'
 import type { LabelledText, SentimentLabel } from '../nlp/sentiment/types.js'
+import { readTextFile } from '../core/files.js'
 
 const LABEL_SET = new Set<string>(['pos', 'neu', 'neg'])
 
@@ -23,11 +24,9 @@ const LABEL_SET = new Set<string>(['pos', 'neu', 'neg'])
 export function readLabelledCsv(file: string): LabelledText[] {
   let text: string
   try {
-    if (!statSync(file).isFile()) throw new Error('not a regular file')
-    text = readFileSync(file, 'utf8')
+    text = readTextFile(file)
   } catch (err) {
-    const e = err as NodeJS.ErrnoException
-    throw new UsageError(`cannot read ${file}: ${e.code === 'ENOENT' ? 'no such file' : errorMessage(err)}`, 'check the path of --input')
+    throw new UsageError(`cannot read ${file}: ${errorMessage(err)}`, 'check the path of --input')
   }
   return parseLabelledCsv(text, file)
 }

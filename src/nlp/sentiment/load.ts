@@ -2,11 +2,11 @@
  * Reads a model file. The shipped model is models/sentiment/zh-v1.json at the repository root
  * (the same relative path from src/ and dist/). Models are cached per resolved path.
  */
-import { readFileSync, statSync } from 'node:fs'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { AppError, ExitCode, errorMessage } from '../../core/errors.js'
 import { HashedSentimentModel, parseModelFile } from './model.js'
+import { readTextFile } from '../../core/files.js'
 
 /** The shipped model's file. */
 export const DEFAULT_MODEL_FILE = fileURLToPath(new URL('../../../models/sentiment/zh-v1.json', import.meta.url))
@@ -31,11 +31,9 @@ export function readSentimentModel(file: string): HashedSentimentModel {
   const code = shipped ? ExitCode.Failed : ExitCode.Usage
   let text: string
   try {
-    if (!statSync(file).isFile()) throw new Error('not a regular file')
-    text = readFileSync(file, 'utf8')
+    text = readTextFile(file)
   } catch (err) {
-    const e = err as NodeJS.ErrnoException
-    const why = e.code === 'ENOENT' ? 'not found' : errorMessage(err)
+    const why = errorMessage(err) === 'no such file' ? 'not found' : errorMessage(err)
     throw new SentimentModelError(
       `sentiment model ${file}: ${why}`,
       file,

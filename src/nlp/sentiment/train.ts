@@ -275,7 +275,7 @@ export interface Fit {
   neuBias: number | null
 }
 
-export function fit(
+export function fitHeads(
   X: Csr,
   ex: readonly TrainExample[],
   rows: Int32Array,
@@ -364,7 +364,7 @@ export function trainModel(examples: readonly TrainExample[], opts: TrainOptions
     if (testPol.length >= 10 && testPol.some((r) => examples[r]!.label === 'pos') && testPol.some((r) => examples[r]!.label === 'neg')) {
       heldOutRows = testRows.length
       log(`fitting on ${trainRows.length} rows, calibrating on ${testRows.length} held-out rows`)
-      const f = fit(X, examples, Int32Array.from(trainRows), size, hasNeutral, o)
+      const f = fitHeads(X, examples, Int32Array.from(trainRows), size, hasNeutral, o)
       const zp = new Float64Array(testPol.length)
       const yp = new Uint8Array(testPol.length)
       testPol.forEach((r, i) => {
@@ -396,7 +396,7 @@ export function trainModel(examples: readonly TrainExample[], opts: TrainOptions
     }
   }
   log(`fitting on all ${examples.length} rows`)
-  const f = fit(X, examples, all, size, hasNeutral, o)
+  const f = fitHeads(X, examples, all, size, hasNeutral, o)
   const params: ModelParams = {
     version: opts.version,
     features,
