@@ -421,14 +421,13 @@ export class RegionAttributor {
         if (bySurface.size < 2) continue
         for (const s of bySurface.keys()) prefsOf.set(s, [...(prefsOf.get(s) ?? []), p])
       }
-      for (const [p, bySurface] of byPref) {
+      for (const bySurface of byPref.values()) {
         if (bySurface.size < 2) continue
         for (const [surface, units] of bySurface) {
           // Only when this surface is supported in one prefecture, by one unit there.
           if (prefsOf.get(surface)!.length !== 1 || units.length !== 1) continue
           const others = [...bySurface.keys()].filter((s) => s !== surface)
           give(units[0]!, CONFIDENCE.mutual, `${surface} + ${others[0]}`)
-          void p
         }
       }
     }

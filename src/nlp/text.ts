@@ -82,8 +82,3 @@ export function tokenize(raw: string, cut: (s: string) => string[]): Tokenized {
   }
   return out
 }
-
-/** Whether a token is only punctuation, symbols or digits (no letters): not a keyword. */
-export function isWordless(token: string): boolean {
-  return !/\p{L}/u.test(token)
-}
