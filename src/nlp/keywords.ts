@@ -42,8 +42,25 @@ export function regionOwnNames(r: Region, aliases: readonly string[] = []): Set<
 
 const HAS_LETTER = /\p{L}/u
 
+/** A token's keyword facts, cached per token string (see `KeywordExtractor.info`). */
+interface WordInfo {
+  word: string
+  idf: number
+  /** Scratch for one `extract` call: the call that last counted this word, and its count there. */
+  call: number
+  count: number
+}
+
+/** The cache of token facts is cleared when it grows past this many entries (distinct tokens). */
+const INFO_CACHE_MAX = 300_000
+
 export class KeywordExtractor {
   private readonly stop: Set<string>
+  /** Token → its keyword facts, or null when it cannot be a keyword. One lookup per token instead of a stop-word test, a regex, lower-casing and an IDF lookup. */
+  private readonly cache = new Map<string, WordInfo | null>()
+  /** Lower-cased word → facts, so 'iPhone' and 'iphone' count as one word. */
+  private readonly byWord = new Map<string, WordInfo>()
+  private calls = 0
 
   constructor(
     private readonly idf: IdfLookup,
@@ -61,21 +78,45 @@ export class KeywordExtractor {
     return HAS_LETTER.test(token)
   }
 
+  private info(token: string): WordInfo | null {
+    let info = this.cache.get(token)
+    if (info !== undefined) return info
+    info = null
+    if (this.candidate(token)) {
+      const word = token.toLowerCase()
+      info = this.byWord.get(word) ?? null
+      if (!info) this.byWord.set(word, (info = { word, idf: this.idf.get(word) ?? this.idf.median, call: 0, count: 0 }))
+    }
+    this.cache.set(token, info)
+    return info
+  }
+
   /** TF-IDF keywords of one text's tokens, best first. */
   extract(tokens: readonly string[], top = 5): Keyword[] {
-    const tf = new Map<string, number>()
+    if (this.cache.size >= INFO_CACHE_MAX) {
+      this.cache.clear()
+      this.byWord.clear()
+    }
+    const call = ++this.calls
+    const words: WordInfo[] = []
     let n = 0
     for (const t of tokens) {
-      if (!this.candidate(t)) continue
-      const w = t.toLowerCase()
-      tf.set(w, (tf.get(w) ?? 0) + 1)
+      const w = this.info(t)
+      if (w === null) continue
+      if (w.call !== call) {
+        w.call = call
+        w.count = 0
+        words.push(w)
+      }
+      w.count++
       n++
     }
     if (n === 0) return []
-    const scored: Keyword[] = []
-    for (const [word, count] of tf) scored.push({ word, weight: (count / n) * (this.idf.get(word) ?? this.idf.median) })
+    const scored: Keyword[] = words.map((w) => ({ word: w.word, weight: (w.count / n) * w.idf }))
     scored.sort((a, b) => b.weight - a.weight || (a.word < b.word ? -1 : 1))
-    return scored.slice(0, top).map((k) => ({ word: k.word, weight: Math.round(k.weight * 1000) / 1000 }))
+    if (scored.length > top) scored.length = top
+    for (const k of scored) k.weight = Math.round(k.weight * 1000) / 1000
+    return scored
   }
 }
 
