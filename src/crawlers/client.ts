@@ -246,7 +246,7 @@ export class SourceClient {
   }
 
   /** Saves an unreadable response (body + what we know, never cookies) and returns the body's path. */
-  private quarantine(url: string, res: HttpResponse, reason: string): string | undefined {
+  quarantine(url: string, res: HttpResponse, reason: string): string | undefined {
     const dir = this.o.quarantineDir
     if (!dir) return undefined
     try {

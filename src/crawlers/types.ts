@@ -1,22 +1,25 @@
 /**
- * Contracts for the crawlers (implemented by the crawler issue). A crawler yields mentions and
- * never writes to the store itself; the crawl service persists them with `upsertMentions`, so a
- * crawled mention and an imported one go through the same path.
+ * Contracts for the crawlers. A crawler yields batches of mentions (one result page each) and
+ * never writes to the store itself; the crawl service filters them for relevance and persists
+ * them with `upsertMentions`, so a crawled mention and an imported one go through the same path.
  */
 import type { MentionInput } from '../core/mention.js'
 import type { Clock } from '../core/clock.js'
 import type { Logger } from '../core/logger.js'
 
 /** Crawl source ids, as in the `sources` section of the config. */
-export type SourceId = 'weibo' | 'weibo-search' | 'news'
+export const SOURCE_IDS = ['weibo', 'weibo-search', 'news'] as const
+export type SourceId = (typeof SOURCE_IDS)[number]
 
 export interface CrawlQuery {
   /** Keywords to search for (region names, aliases, extra keywords). */
   keywords: string[]
-  /** Region codes the query was built for (evidence for region attribution). */
+  /** Region codes the query was built for. */
   regions: string[]
-  /** Only items published at or after this instant. */
+  /** The window: items published before this are old (paging stops when a page holds only those). */
   since?: Date
+  /** Result pages per keyword (default: the source's config). */
+  maxPages?: number
 }
 
 export interface CrawlContext {
@@ -25,7 +28,20 @@ export interface CrawlContext {
   signal: AbortSignal
 }
 
+/** What one step of a crawl produced: usually one result page. */
+export interface CrawlBatch {
+  mentions: MentionInput[]
+  /** Where the crawl is (for crawl_runs.cursor_json). */
+  cursor: Record<string, unknown>
+  /** Result pages this batch read. */
+  pages: number
+  /** Requests of this batch that failed for good (long texts, comments, the page itself). */
+  errors: number
+  /** Why items were skipped or a page failed, one line each. */
+  notes: string[]
+}
+
 export interface Crawler {
   readonly source: SourceId
-  crawl(query: CrawlQuery, ctx: CrawlContext): AsyncIterable<MentionInput>
+  crawl(query: CrawlQuery, ctx: CrawlContext): AsyncIterable<CrawlBatch>
 }

@@ -7,6 +7,7 @@
  * site's own format (m.weibo.cn JSON with its HTML text conventions, RSS, article pages).
  */
 import { prng } from '../core/random.js'
+import { midToBid } from '../crawlers/weibo/parse.js'
 
 export interface SampleUser {
   id: number
@@ -56,24 +57,7 @@ export interface SampleWorld {
   articles: SampleArticle[]
 }
 
-const BASE62 = '0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ'
-
-/** Weibo's mid → bid (base62 of 7-digit groups from the right; the inverse of bidToMid). */
-export function midToBid(mid: string): string {
-  let out = ''
-  for (let end = mid.length; end > 0; end -= 7) {
-    const start = Math.max(0, end - 7)
-    let n = Number(mid.slice(start, end))
-    let s = ''
-    do {
-      s = BASE62[n % 62] + s
-      n = Math.floor(n / 62)
-    } while (n > 0)
-    out = (start > 0 ? s.padStart(4, '0') : s) + out
-  }
-  return out
-}
-
+const DISTRICTS = ['宝安区', '南山区', '龙华区', '福田区', '光明区']
 const PLACES = ['宝安区', '宝安', '西乡街道', '新安街道', '福永街道', '沙井', '松岗', '石岩', '宝安中心区', '南山区', '龙华区', '福田区', '光明区']
 const SCENES: Array<{ text: string; tone: 'pos' | 'neg' | 'neu' }> = [
   { text: '地铁11号线早高峰又挤爆了，等了三趟车才上去，通勤太难了', tone: 'neg' },
@@ -199,7 +183,7 @@ export function sampleWorld(opts: SampleWorldOptions): SampleWorld {
       text: repost ? `转发一下，${pick(COMMENTS[tone])}` : text,
       long: long && !repost,
       createdAt: created,
-      location: !offTopic && rnd() < 0.3 ? `深圳·${place.endsWith('区') ? place : '宝安区'}` : null,
+      location: !offTopic && rnd() < 0.3 ? `深圳·${DISTRICTS.includes(place) ? place : '宝安区'}` : null,
       region: rnd() < 0.8 ? '广东' : pick(['湖南', '湖北', '广西']),
       reposts: Math.floor(rnd() ** 3 * 2000),
       comments: Math.floor(rnd() ** 3 * 800),

@@ -11,7 +11,8 @@
  *   visitor      GET /visitor/visitor (the "Sina Visitor System" page login redirects land on)
  *
  * Faults (switchable at run time with `setFaults`, or `--fault` on the command line), each for
- * requests whose path starts with `path`, for the next `times` requests (default: all):
+ * requests whose path starts with `path`, after letting `after` through, for the next `times`
+ * requests (default: all):
  *   418 · 429 (Retry-After) · 414 · 403 · 432 · 401 · 500 · 503   that HTTP status
  *   captcha      200 {"ok":-100,"url":"…/captcha?…"}     login   200 {"ok":-100,"url":"…passport…"}
  *   html         200 text/html visitor page where JSON was expected
@@ -35,6 +36,8 @@ export interface Fault {
   path?: string
   /** How many responses get the fault (default: all). */
   times?: number
+  /** Let this many matching requests through first (default 0). */
+  after?: number
   /** Seconds for Retry-After on 429/418 (default 1). */
   retryAfter?: number
   /** Delay for `slow`, ms (default 5000). */
@@ -278,9 +281,9 @@ export async function startSampleServer(opts: SampleServerOptions = {}): Promise
   const world = sampleWorld({ now: opts.now ?? new Date(), seed: opts.seed, posts: opts.posts, days: opts.days })
   const byMid = new Map(world.posts.map((p) => [p.mid, p]))
   const articles = new Map(world.articles.map((a) => [a.id, a]))
-  let faults: Array<Fault & { left: number }> = []
+  let faults: Array<Fault & { left: number; skip: number }> = []
   const setFaults = (fs: Fault[]) => {
-    faults = fs.map((f) => ({ ...f, left: f.times ?? Infinity }))
+    faults = fs.map((f) => ({ ...f, left: f.times ?? Infinity, skip: f.after ?? 0 }))
   }
   setFaults(opts.faults ?? [])
   const requests: RequestRecord[] = []
@@ -297,7 +300,11 @@ export async function startSampleServer(opts: SampleServerOptions = {}): Promise
     const json = (v: unknown, status = 200) => send(status, JSON.stringify(v), 'application/json; charset=utf-8')
     if (opts.latencyMs) await new Promise((r) => setTimeout(r, opts.latencyMs))
 
-    const fault = faults.find((f) => f.left > 0 && (!f.path || u.pathname.startsWith(f.path)))
+    let fault = faults.find((f) => f.left > 0 && (!f.path || u.pathname.startsWith(f.path)))
+    if (fault && fault.skip > 0) {
+      fault.skip--
+      fault = undefined
+    }
     if (fault) {
       fault.left--
       const m = fault.mode

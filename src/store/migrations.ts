@@ -159,6 +159,17 @@ DROP INDEX mentions_published_at;
 CREATE INDEX mentions_published_day ON mentions (substr(published_at, 1, 10));
 `,
   },
+  {
+    // A crawl run's full account: mentions seen again unchanged, dropped by the relevance filter
+    // (search is fuzzy), and why a source stopped (needs-cookie, captcha, throttled, breaker).
+    version: 4,
+    name: 'crawl-run-counts',
+    sql: `
+ALTER TABLE crawl_runs ADD COLUMN unchanged INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE crawl_runs ADD COLUMN filtered INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE crawl_runs ADD COLUMN stop_reason TEXT;
+`,
+  },
 ]
 
 export const LATEST_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version

@@ -741,9 +741,71 @@ export class SqliteStore {
       .all(q.match, ...filter.params, limit) as number[]
   }
 
+  // ---------------------------------------------------------------- crawl runs
+
+  /** Records the start of a crawl of one source; returns the run id. */
+  startCrawlRun(source: string, query: unknown, at: Date): number {
+    const info = this.stmt(`insert into crawl_runs (source, query, started_at, status) values (?, ?, ?, 'running')`).run(source, JSON.stringify(query), at.toISOString())
+    return Number(info.lastInsertRowid)
+  }
+
+  /** Updates a running crawl's counts and resume cursor (each page, after its mentions commit). */
+  updateCrawlRun(id: number, c: CrawlRunCounts, cursor: unknown): void {
+    this.stmt(`update crawl_runs set pages = ?, fetched = ?, inserted = ?, updated = ?, unchanged = ?, filtered = ?, errors = ?, cursor_json = ? where id = ?`).run(c.pages, c.fetched, c.inserted, c.updated, c.unchanged, c.filtered, c.errors, JSON.stringify(cursor), id)
+  }
+
+  finishCrawlRun(id: number, status: CrawlRunStatus, at: Date, c: CrawlRunCounts, error: string | null, stopReason: string | null): void {
+    this.stmt(`update crawl_runs set status = ?, finished_at = ?, pages = ?, fetched = ?, inserted = ?, updated = ?, unchanged = ?, filtered = ?, errors = ?, error = ?, stop_reason = ? where id = ?`).run(status, at.toISOString(), c.pages, c.fetched, c.inserted, c.updated, c.unchanged, c.filtered, c.errors, error, stopReason, id)
+  }
+
+  /**
+   * Marks runs of `source` left 'running' by a killed process as aborted (a live crawl of the
+   * same source in another process is excluded by the caller's lease); returns how many.
+   */
+  abortStaleCrawlRuns(source: string, at: Date): number {
+    return this.stmt(`update crawl_runs set status = 'aborted', finished_at = ?, error = coalesce(error, 'interrupted (the process was killed or stopped)') where source = ? and status = 'running'`).run(at.toISOString(), source).changes
+  }
+
+  /** Start of the last run of `source` that finished ok or partial: the next run's window reaches back to it. */
+  lastCompletedCrawl(source: string): Date | null {
+    const r = this.stmt(`select max(started_at) as t from crawl_runs where source = ? and status in ('ok', 'partial')`).get(source) as { t: string | null }
+    return r.t ? new Date(r.t) : null
+  }
+
+  crawlRuns(opts: { source?: string; limit?: number } = {}): CrawlRunRow[] {
+    const rows = opts.source
+      ? this.stmt(`select * from crawl_runs where source = ? order by id desc limit ?`).all(opts.source, opts.limit ?? 20)
+      : this.stmt(`select * from crawl_runs order by id desc limit ?`).all(opts.limit ?? 20)
+    return rows as CrawlRunRow[]
+  }
+
   countMentions(): number {
     return (this.stmt('select count(*) as n from mentions').get() as { n: number }).n
   }
+}
+
+export type CrawlRunStatus = 'running' | 'ok' | 'partial' | 'failed' | 'aborted'
+
+export interface CrawlRunCounts {
+  pages: number
+  fetched: number
+  inserted: number
+  updated: number
+  unchanged: number
+  filtered: number
+  errors: number
+}
+
+export interface CrawlRunRow extends CrawlRunCounts {
+  id: number
+  source: string
+  query: string | null
+  started_at: string
+  finished_at: string | null
+  status: CrawlRunStatus
+  cursor_json: string | null
+  error: string | null
+  stop_reason: string | null
 }
 
 /**

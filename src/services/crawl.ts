@@ -1,0 +1,301 @@
+/**
+ * The crawl use case: for each enabled source, crawl the watched regions' keywords, keep what
+ * really mentions them (search is fuzzy), store each page in its own transaction, and record
+ * the run in `crawl_runs`; then analyse what is new. Sources run side by side: one that is
+ * throttled, blocked or broken stops alone, the others go on.
+ *
+ * Windows overlap so nothing falls between runs: a run reaches back to the start of the last
+ * completed run of its source, minus an hour (upserts by platform id make the overlap free).
+ * A run killed midway leaves its stored pages; its row is marked aborted by the next run,
+ * which reaches back over it, so nothing is lost.
+ */
+import { existsSync, readFileSync } from 'node:fs'
+import path from 'node:path'
+import type { WatchedRegion } from '../config/load.js'
+import { AppError, UsageError } from '../core/errors.js'
+import type { Logger } from '../core/logger.js'
+import type { MentionInput } from '../core/mention.js'
+import { normaliseText } from '../core/text.js'
+import { SourceClient, SourceStopped, type ClientStats } from '../crawlers/client.js'
+import { SOURCE_IDS, type Crawler, type CrawlQuery, type SourceId } from '../crawlers/types.js'
+import type { CrawlRunCounts } from '../store/sqlite.js'
+import type { AppContext } from './context.js'
+
+export interface CrawlRequest {
+  sources?: string[]
+  /** A watched region (code or name), or any region of the gazetteer. */
+  region?: string
+  /** Search these keywords instead of the regions' names. */
+  keywords?: string[]
+  /** Window: `24h`, `3d`, `90m`, a local day YYYY-MM-DD or ISO 8601. Default: since the last run. */
+  since?: string
+  maxPages?: number
+  /** Fetch and filter, store nothing. */
+  dryRun?: boolean
+  /** Analyse the new mentions afterwards (default true). */
+  analyze?: boolean
+  signal?: AbortSignal
+  /** Live progress (the TTY display). */
+  onProgress?: (p: CrawlProgress[]) => void
+}
+
+export type SourceStatus = 'ok' | 'partial' | 'failed' | 'aborted' | 'disabled'
+
+export interface SourceResult extends CrawlRunCounts {
+  source: SourceId
+  status: SourceStatus
+  runId: number | null
+  since: string
+  keywords: number
+  /** Why the source stopped early (needs-cookie, captcha, throttled, breaker), or null. */
+  stopReason: string | null
+  /** One line each: failed pages, quarantined responses, why the source stopped. */
+  problems: string[]
+  requests: number
+  retries: number
+  waitedMs: number
+}
+
+export interface CrawlProgress {
+  source: SourceId
+  state: 'running' | 'waiting' | 'done'
+  pages: number
+  inserted: number
+  errors: number
+  waitingMs: number
+}
+
+export interface CrawlSummary {
+  dryRun: boolean
+  sources: SourceResult[]
+  analysis: { analyzed: number; withRegions: number; seconds: number } | null
+}
+
+/** Overlap between windows, so a post published while the last run was paging is not missed. */
+const OVERLAP_MS = 3_600_000
+const FIRST_WINDOW_MS = 24 * 3_600_000
+
+/** `24h`, `3d`, `90m`, `1w` → milliseconds; null when not such a duration. */
+export function parseDuration(s: string): number | null {
+  const m = /^(\d+(?:\.\d+)?)\s*(m|min|h|d|w)$/i.exec(s.trim())
+  if (!m) return null
+  const n = Number(m[1])
+  const unit = m[2]!.toLowerCase()
+  return n * (unit.startsWith('m') ? 60_000 : unit === 'h' ? 3_600_000 : unit === 'd' ? 86_400_000 : 7 * 86_400_000)
+}
+
+/** The search terms and relevance terms of the query. */
+interface Plan {
+  keywords: string[]
+  regions: string[]
+  /** A kept mention contains one of these… */
+  terms: string[]
+  /** …and none of these. */
+  exclude: string[]
+}
+
+function planFor(ctx: AppContext, req: CrawlRequest): Plan {
+  let regions: WatchedRegion[] = ctx.regions
+  if (req.region) {
+    const q = req.region.trim()
+    const watched = ctx.regions.filter((r) => r.code === q || r.name === q || r.aliases.includes(q))
+    if (watched.length) regions = watched
+    else {
+      const found = ctx.gazetteer().resolve(q)
+      if (!found.match) {
+        const c = found.candidates.slice(0, 4).map((r) => `${r.code} ${r.name}`)
+        throw new UsageError(`--region ${JSON.stringify(q)} ${c.length ? `is ambiguous: ${c.join(', ')}` : 'is not a known region'}`, 'give a 6-digit code (see `yuqing regions search NAME`)')
+      }
+      const r = found.match
+      regions = [{ code: r.code, name: r.name, prefecture: r.prefecture.name, province: r.province.name, aliases: [], keywords: [], excludeKeywords: [], officialAccounts: [] }]
+    }
+  }
+  const gaz = ctx.gazetteer()
+  const names = (r: WatchedRegion) => {
+    const g = gaz.get(r.code)
+    const short = g?.shortName && [...g.shortName].length >= 2 ? [g.shortName] : []
+    return [r.name, ...short, ...r.aliases]
+  }
+  const uniq = (a: string[]) => [...new Set(a.map((s) => s.trim()).filter(Boolean))]
+  const keywords = req.keywords?.length ? uniq(req.keywords) : uniq(regions.flatMap((r) => [r.name, ...r.aliases, ...r.keywords]))
+  if (keywords.length === 0) throw new UsageError('nothing to crawl: no watched regions in the config and no --keyword', 'add a region to `regions` in the config, or pass --region CODE or --keyword WORD')
+  return {
+    keywords,
+    regions: regions.map((r) => r.code),
+    terms: uniq([...keywords, ...regions.flatMap((r) => [...names(r), ...r.keywords])]),
+    exclude: uniq(regions.flatMap((r) => r.excludeKeywords)),
+  }
+}
+
+/** Whether a mention really speaks of a watched region or keyword: its text, title or the post it reposts contains one. */
+export function isRelevant(m: MentionInput, terms: readonly string[], exclude: readonly string[]): boolean {
+  const retweeted = (m.extra?.retweeted as { text?: unknown } | undefined)?.text
+  const hay = normaliseText(`${m.title ?? ''}\n${m.text}\n${typeof retweeted === 'string' ? retweeted : ''}`)
+  if (exclude.some((w) => hay.includes(w))) return false
+  return terms.some((t) => hay.includes(t))
+}
+
+function windowStart(ctx: AppContext, source: SourceId, req: CrawlRequest, now: Date): Date {
+  if (req.since) {
+    const d = parseDuration(req.since)
+    if (d !== null) return new Date(now.getTime() - d)
+    const t = /^\d{4}-\d{2}-\d{2}$/.test(req.since) ? new Date(`${req.since}T00:00:00+08:00`) : new Date(req.since)
+    if (Number.isNaN(t.getTime())) throw new UsageError(`--since ${JSON.stringify(req.since)} is not a duration or a date`, 'use 24h, 3d, 90m, YYYY-MM-DD or ISO 8601')
+    return t
+  }
+  const last = req.dryRun ? null : ctx.store().lastCompletedCrawl(source)
+  return last ? new Date(last.getTime() - OVERLAP_MS) : new Date(now.getTime() - FIRST_WINDOW_MS)
+}
+
+/** The stored cookie of a source (`credentialsFile`, or `secrets/<source>.cookie` in the workspace); line breaks removed. */
+export function readCookie(ctx: Pick<AppContext, 'config' | 'baseDir'>, source: SourceId): string | null {
+  const configured = ctx.config.sources[source].credentialsFile
+  const file = configured ? path.resolve(ctx.baseDir, configured) : path.join(ctx.baseDir, 'secrets', `${source.startsWith('weibo') ? 'weibo' : source}.cookie`)
+  if (!existsSync(file)) {
+    if (configured) throw new AppError(`sources.${source}.credentialsFile: ${file} does not exist`, { hint: `store a cookie with \`yuqing auth weibo --cookie-file FILE\`, or remove credentialsFile` })
+    return null
+  }
+  const cookie = readFileSync(file, 'utf8').replace(/[\r\n]+/g, '').trim()
+  return cookie || null
+}
+
+async function crawlerFor(ctx: AppContext, source: SourceId, client: SourceClient): Promise<Crawler | null> {
+  const s = ctx.config.sources
+  if (source === 'weibo') {
+    const { WeiboCrawler } = await import('../crawlers/weibo/crawler.js')
+    return new WeiboCrawler({ baseUrl: s.weibo.baseUrls.api, maxPages: s.weibo.maxPages, hotComments: s.weibo.hotComments }, client)
+  }
+  return null
+}
+
+export async function runCrawl(ctx: AppContext, req: CrawlRequest = {}): Promise<CrawlSummary> {
+  const wanted = req.sources?.length ? req.sources : SOURCE_IDS.filter((s) => ctx.config.sources[s].enabled)
+  for (const s of wanted) if (!(SOURCE_IDS as readonly string[]).includes(s)) throw new UsageError(`unknown source "${s}"`, `sources are ${SOURCE_IDS.join(', ')}`)
+  if (req.maxPages !== undefined && (!Number.isInteger(req.maxPages) || req.maxPages < 1 || req.maxPages > 100)) throw new UsageError(`--max-pages must be 1–100, got ${req.maxPages}`)
+  const plan = planFor(ctx, req)
+  const signal = req.signal ?? new AbortController().signal
+  const progress = new Map<SourceId, { counts: CrawlRunCounts; stats: ClientStats | null; state: CrawlProgress['state'] }>()
+  const report = () =>
+    req.onProgress?.(
+      [...progress].map(([source, p]) => ({
+        source,
+        state: p.state === 'running' && p.stats?.waitingUntil ? 'waiting' : p.state,
+        pages: p.counts.pages,
+        inserted: p.counts.inserted,
+        errors: p.counts.errors,
+        waitingMs: p.stats?.waitingUntil ? Math.max(0, p.stats.waitingUntil - Date.now()) : 0,
+      })),
+    )
+  const timer = req.onProgress ? setInterval(report, 250) : undefined
+  let results: SourceResult[]
+  try {
+    results = await Promise.all((wanted as SourceId[]).map((source) => crawlSource(ctx, source, plan, req, signal, progress)))
+  } finally {
+    clearInterval(timer)
+    report()
+  }
+  const stored = results.reduce((n, r) => n + r.inserted + r.updated, 0)
+  let analysis: CrawlSummary['analysis'] = null
+  if (!req.dryRun && req.analyze !== false && stored > 0 && !signal.aborted) {
+    const { reanalyze } = await import('./analyze.js')
+    const a = await reanalyze(ctx, { shouldStop: () => signal.aborted })
+    analysis = { analyzed: a.analyzed, withRegions: a.withRegions, seconds: a.seconds }
+  }
+  return { dryRun: !!req.dryRun, sources: results, analysis }
+}
+
+async function crawlSource(
+  ctx: AppContext,
+  source: SourceId,
+  plan: Plan,
+  req: CrawlRequest,
+  signal: AbortSignal,
+  progress: Map<SourceId, { counts: CrawlRunCounts; stats: ClientStats | null; state: CrawlProgress['state'] }>,
+): Promise<SourceResult> {
+  const log: Logger = ctx.log.child(source)
+  const now = ctx.clock.now()
+  const since = windowStart(ctx, source, req, now)
+  const counts: CrawlRunCounts = { pages: 0, fetched: 0, inserted: 0, updated: 0, unchanged: 0, filtered: 0, errors: 0 }
+  const base = { source, since: since.toISOString(), keywords: plan.keywords.length, stopReason: null, requests: 0, retries: 0, waitedMs: 0 }
+  const conf = ctx.config.sources[source]
+  if (!conf.enabled && !req.sources?.includes(source)) return { ...base, ...counts, status: 'disabled', runId: null, problems: [] }
+  const cookie = readCookie(ctx, source)
+  const client = new SourceClient({
+    source,
+    politeness: conf.rateLimit,
+    clock: ctx.clock,
+    log,
+    quarantineDir: path.join(ctx.baseDir, 'quarantine'),
+    headers: cookie ? { cookie } : {},
+    signal,
+  })
+  progress.set(source, { counts, stats: client.stats, state: 'running' })
+  const crawler = await crawlerFor(ctx, source, client)
+  const problems: string[] = []
+  if (!crawler) {
+    progress.get(source)!.state = 'done'
+    return { ...base, ...counts, status: 'failed', runId: null, problems: [`${source}: not implemented yet`] }
+  }
+  const store = req.dryRun ? null : ctx.store()
+  if (store) {
+    const stale = store.abortStaleCrawlRuns(source, now)
+    if (stale) log.info(`${stale} earlier run(s) had been interrupted; this run reaches back over them`)
+  }
+  const query: CrawlQuery = { keywords: plan.keywords, regions: plan.regions, since, maxPages: req.maxPages }
+  const runId = store ? store.startCrawlRun(source, { keywords: plan.keywords, regions: plan.regions, since: since.toISOString() }, now) : null
+  const seen = new Set<string>()
+  const keptPosts = new Set<string>()
+  let status: SourceStatus = 'ok'
+  let stopReason: string | null = null
+  let error: string | null = null
+  try {
+    for await (const batch of crawler.crawl(query, { clock: ctx.clock, log, signal })) {
+      counts.pages += batch.pages
+      counts.errors += batch.errors
+      counts.fetched += batch.mentions.length
+      for (const n of batch.notes) problems.push(n)
+      // Posts first; a comment is kept with the post it answers. A post found again under
+      // another keyword of this run is stored once.
+      const keep: MentionInput[] = []
+      for (const m of batch.mentions) {
+        const key = m.platformId ?? m.url ?? ''
+        if (seen.has(key)) continue
+        const postMid = m.extra?.kind === 'comment' ? String(m.extra.postMid ?? '') : null
+        if (postMid !== null ? keptPosts.has(postMid) : isRelevant(m, plan.terms, plan.exclude)) {
+          keep.push(m)
+          seen.add(key)
+          if (postMid === null && m.platformId) keptPosts.add(m.platformId)
+        } else counts.filtered++
+      }
+      if (store && keep.length) {
+        const s = store.upsertMentions(keep, ctx.clock.now())
+        counts.inserted += s.inserted
+        counts.updated += s.updated
+        counts.unchanged += s.unchanged
+        counts.errors += s.rejected
+        for (const r of s.refused.slice(0, 3)) problems.push(`refused by the store: ${r.reason}`)
+      } else if (!store) counts.inserted += keep.length
+      if (store && runId !== null) store.updateCrawlRun(runId, counts, batch.cursor)
+    }
+    if (signal.aborted) status = 'aborted'
+    else if (counts.errors > 0) status = 'partial'
+  } catch (err) {
+    if (err instanceof SourceStopped) {
+      stopReason = err.reason
+      error = err.message
+      problems.push(err.message)
+      status = counts.pages > 0 ? 'partial' : 'failed'
+    } else if (signal.aborted) {
+      status = 'aborted'
+    } else {
+      status = 'failed'
+      error = (err as Error).message
+      problems.push(error)
+      log.error(error)
+    }
+  } finally {
+    progress.get(source)!.state = 'done'
+  }
+  if (store && runId !== null) store.finishCrawlRun(runId, status, ctx.clock.now(), counts, error, stopReason)
+  return { ...base, ...counts, status, runId, stopReason, problems, requests: client.stats.requests, retries: client.stats.retries, waitedMs: client.stats.waitedMs }
+}

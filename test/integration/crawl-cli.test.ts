@@ -1,0 +1,152 @@
+/**
+ * `yuqing crawl` through the real CLI against the sample sources server on loopback, configured
+ * only through base URLs: what it stores (UTC times, counts, authors, regions, comments kept with
+ * their post, off-topic results filtered), that a second run adds nothing, and how blocked
+ * sources end (exit codes, crawl_runs rows, nothing lost).
+ */
+import { writeFileSync } from 'node:fs'
+import path from 'node:path'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { startSampleServer, type SampleServer } from '../../src/sample/server.js'
+import { SqliteStore } from '../../src/store/sqlite.js'
+import { ensureBuilt, parseJson, runCli, tmpDir } from '../helpers/cli.js'
+
+let ws: { dir: string; cleanup: () => void }
+let server: SampleServer
+
+function config(name: string, extra = ''): string {
+  const file = path.join(ws.dir, `${name}.yaml`)
+  writeFileSync(
+    file,
+    `database: { path: ${name}.db }
+regions:
+  - code: "440306"
+    name: 宝安区
+    aliases: [宝安]
+sources:
+  weibo:
+    baseUrls: { api: "${server.url}" }
+    maxPages: 10
+    hotComments: 3
+    rateLimit: { minIntervalMs: 0, jitterMs: 0, restEvery: 0, maxRetries: 1 }
+${extra}
+  news: { enabled: false }
+`,
+  )
+  return file
+}
+
+beforeAll(async () => {
+  ensureBuilt()
+  ws = tmpDir()
+  server = await startSampleServer({ now: new Date(Date.now() - 60_000) })
+})
+afterAll(async () => {
+  await server.close()
+  ws.cleanup()
+})
+
+describe('yuqing crawl weibo against the sample server', () => {
+  it('stores the posts that mention the region with their comments, then adds nothing on a second run', async () => {
+    const cfg = config('a')
+    // The sample world spans three days; the first run's default window is 24 h.
+    const r = await runCli(['crawl', 'weibo', '--config', cfg, '--json', '--since', '4d'], { timeoutMs: 60_000 })
+    expect(r.code, r.stderr).toBe(0)
+    const sum = parseJson(r)
+    const w = sum.sources.find((s: { source: string }) => s.source === 'weibo')
+    expect(w).toMatchObject({ status: 'ok', errors: 0, stopReason: null })
+    expect(w.inserted).toBeGreaterThan(20)
+
+    // What the sample world holds for 宝安: every post mentioning it, or reposting one that does
+    // (unless the original was deleted: then its text is gone and the repost says nothing).
+    const world = server.world
+    const expected = world.posts.filter((p) => p.text.includes('宝安') || (p.retweeted?.user && p.retweeted.text.includes('宝安')))
+    const s = SqliteStore.open(path.join(ws.dir, 'a.db'), { readonly: true })
+    try {
+      const rows = s.db.prepare(`select * from mentions where source = 'weibo' and platform_id not like 'c%'`).all() as Array<Record<string, any>>
+      expect(rows.map((x) => x.platform_id).sort()).toEqual(expected.map((p) => p.mid).sort())
+      for (const p of expected) {
+        const row = rows.find((x) => x.platform_id === p.mid)!
+        // Times in UTC, from the Beijing-time created_at.
+        expect(row.published_at).toBe(new Date(Math.floor(p.createdAt.getTime() / 1000) * 1000).toISOString())
+        expect(row.author_name).toBe(p.user.name)
+        expect(row.author_verified).toBe(p.user.verified ? 1 : 0)
+        expect(row.reposts).toBe(p.reposts)
+        expect(row.likes).toBe(p.likes >= 1_000_000 ? 1_000_000 : p.likes)
+        // Long posts are stored whole (statuses/extend), emoji alt text kept.
+        expect(row.text).toContain(p.text.replace(/#[^#]+#/g, '').slice(0, 20))
+        if (p.long) expect(row.text).toContain('一起监督问题解决')
+      }
+      // Comments are kept with their post; none for posts that were not kept.
+      const comments = s.db.prepare(`select platform_id, extra_json from mentions where platform_id like 'c%'`).all() as Array<{ platform_id: string; extra_json: string }>
+      const keptMids = new Set(expected.map((p) => p.mid))
+      expect(comments.length).toBeGreaterThan(0)
+      for (const c of comments) expect(keptMids.has(JSON.parse(c.extra_json).postMid)).toBe(true)
+      // Off-topic results of the fuzzy search were filtered, not stored.
+      expect(w.filtered).toBeGreaterThan(0)
+      // Analysed: Bao'an posts attributed to 440306.
+      const attributed = s.db.prepare(`select count(distinct m.id) as n from mentions m join mention_regions r on r.mention_id = m.id where r.region_code = '440306'`).get() as { n: number }
+      expect(attributed.n).toBeGreaterThan(expected.length / 2)
+      const run = s.crawlRuns({ source: 'weibo' })[0]!
+      expect(run).toMatchObject({ status: 'ok', inserted: w.inserted, filtered: w.filtered })
+    } finally {
+      s.close()
+    }
+
+    const again = await runCli(['crawl', 'weibo', '--config', cfg, '--json'], { timeoutMs: 60_000 })
+    expect(again.code, again.stderr).toBe(0)
+    const w2 = parseJson(again).sources[0]
+    expect(w2).toMatchObject({ status: 'ok', inserted: 0, updated: 0 })
+    expect(w2.unchanged).toBeGreaterThan(0)
+  })
+
+  it('--dry-run fetches and filters but stores nothing', async () => {
+    const cfg = config('dry')
+    const r = await runCli(['crawl', 'weibo', '--config', cfg, '--dry-run', '--json', '--max-pages', '1'], { timeoutMs: 60_000 })
+    expect(r.code, r.stderr).toBe(0)
+    const w = parseJson(r).sources[0]
+    expect(w.inserted).toBeGreaterThan(0)
+    expect(w.runId).toBeNull()
+    expect(parseJson(r).analysis).toBeNull()
+  })
+
+  it('a login wall stops the source with exit 1, a one-line reason, and a failed crawl_runs row', async () => {
+    server.setFaults([{ mode: '432', path: '/api/container' }])
+    try {
+      const cfg = config('blocked')
+      const r = await runCli(['crawl', 'weibo', '--config', cfg, '--json'], { timeoutMs: 60_000 })
+      expect(r.code).toBe(1)
+      const w = parseJson(r).sources[0]
+      expect(w).toMatchObject({ status: 'failed', stopReason: 'needs-cookie', requests: 1 })
+      expect(r.stderr).toMatch(/every source failed: weibo \(weibo: HTTP 432/)
+      const s = SqliteStore.open(path.join(ws.dir, 'blocked.db'), { readonly: true })
+      expect(s.crawlRuns()[0]).toMatchObject({ status: 'failed', stop_reason: 'needs-cookie' })
+      s.close()
+    } finally {
+      server.setFaults([])
+    }
+  })
+
+  it('keeps the pages it stored when throttling stops it midway (status partial), and never prints the cookie', async () => {
+    // Page 1 of the first keyword answers, then the site throttles for good.
+    server.setFaults([{ mode: '418', path: '/api/container', after: 1, retryAfter: 0 }])
+    writeFileSync(path.join(ws.dir, 'weibo.cookie'), 'SUB=top-secret-sub\nSUBP=abc\n', { mode: 0o600 })
+    const cfg = config('partial', '    credentialsFile: weibo.cookie')
+    const before = server.requests.length
+    const r = await runCli(['crawl', 'weibo', '--config', cfg, '--json', '--verbose'], { timeoutMs: 60_000 })
+    server.setFaults([])
+    expect(r.code).toBe(3)
+    expect(r.stderr).toMatch(/weibo stopped early or had errors \(throttled\)/)
+    const w = parseJson(r).sources[0]
+    expect(w.status).toBe('partial')
+    expect(w.inserted).toBeGreaterThan(0)
+    expect(w.stopReason).toBe('throttled')
+    expect(r.stdout + r.stderr).not.toContain('top-secret-sub')
+    expect(server.requests.slice(before).every((q) => q.cookie)).toBe(true)
+    const s = SqliteStore.open(path.join(ws.dir, 'partial.db'), { readonly: true })
+    const run = s.crawlRuns()[0]!
+    expect(run.stop_reason).toBe('throttled')
+    expect(s.countMentions()).toBe(run.inserted)
+    s.close()
+  })
+})
