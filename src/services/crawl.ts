@@ -9,16 +9,16 @@
  * A run killed midway leaves its stored pages; its row is marked aborted by the next run,
  * which reaches back over it, so nothing is lost.
  */
-import { existsSync, readFileSync } from 'node:fs'
 import path from 'node:path'
 import type { WatchedRegion } from '../config/load.js'
-import { AppError, UsageError } from '../core/errors.js'
+import { UsageError } from '../core/errors.js'
 import type { Logger } from '../core/logger.js'
 import type { MentionInput } from '../core/mention.js'
 import { normaliseText } from '../core/text.js'
 import { SourceClient, SourceStopped, type ClientStats } from '../crawlers/client.js'
 import { SOURCE_IDS, type Crawler, type CrawlQuery, type SourceId } from '../crawlers/types.js'
 import type { CrawlRunCounts } from '../store/sqlite.js'
+import { readCookie } from './auth.js'
 import type { AppContext } from './context.js'
 
 export interface CrawlRequest {
@@ -145,18 +145,6 @@ function windowStart(ctx: AppContext, source: SourceId, req: CrawlRequest, now: 
   }
   const last = req.dryRun ? null : ctx.store().lastCompletedCrawl(source)
   return last ? new Date(last.getTime() - OVERLAP_MS) : new Date(now.getTime() - FIRST_WINDOW_MS)
-}
-
-/** The stored cookie of a source (`credentialsFile`, or `secrets/<source>.cookie` in the workspace); line breaks removed. */
-export function readCookie(ctx: Pick<AppContext, 'config' | 'baseDir'>, source: SourceId): string | null {
-  const configured = ctx.config.sources[source].credentialsFile
-  const file = configured ? path.resolve(ctx.baseDir, configured) : path.join(ctx.baseDir, 'secrets', `${source.startsWith('weibo') ? 'weibo' : source}.cookie`)
-  if (!existsSync(file)) {
-    if (configured) throw new AppError(`sources.${source}.credentialsFile: ${file} does not exist`, { hint: `store a cookie with \`yuqing auth weibo --cookie-file FILE\`, or remove credentialsFile` })
-    return null
-  }
-  const cookie = readFileSync(file, 'utf8').replace(/[\r\n]+/g, '').trim()
-  return cookie || null
 }
 
 async function crawlerFor(ctx: AppContext, source: SourceId, client: SourceClient): Promise<Crawler | null> {

@@ -69,7 +69,7 @@ export class WeiboCrawler implements Crawler {
           }
           mentions.push(post.mention)
           if (this.opts.hotComments > 0 && (post.mention.comments ?? 1) > 0) {
-            const c = await this.comments(post, keyword, ctx)
+            const c = await this.comments(post, ctx)
             mentions.push(...c.comments)
             errors += c.errors
           }
@@ -95,7 +95,7 @@ export class WeiboCrawler implements Crawler {
     try {
       const r = await this.client.get(this.ep.detail(post.mid), 'page', {})
       const m = parseDetailPage(r.res.body.toString('utf8'))
-      const full = m ? mblogToPost(m, { now: ctx.clock.now(), keyword: post.mention.extra?.keyword as string | undefined }, { fullText: true }) : null
+      const full = m ? mblogToPost(m, { now: ctx.clock.now() }, { fullText: true }) : null
       if (full?.post) return { ...full.post, mention: { ...full.post.mention, extra: { ...post.mention.extra, ...full.post.mention.extra } } }
     } catch (err) {
       if (!(err instanceof RequestFailed) && !(err instanceof WeiboShapeError)) throw err
@@ -105,7 +105,7 @@ export class WeiboCrawler implements Crawler {
   }
 
   /** Up to `hotComments` hot comments of a post, following the max_id cursor. */
-  private async comments(post: WeiboPost, keyword: string, ctx: CrawlContext): Promise<{ comments: MentionInput[]; errors: number }> {
+  private async comments(post: WeiboPost, ctx: CrawlContext): Promise<{ comments: MentionInput[]; errors: number }> {
     const out: MentionInput[] = []
     let cursor = null
     const headers = apiHeaders({ base: this.ep.base, referer: this.ep.detail(post.mid) })
@@ -120,7 +120,7 @@ export class WeiboCrawler implements Crawler {
       if (r.verdict === 'end') break
       try {
         const page = parseHotComments(r.json, { now: ctx.clock.now(), postMid: post.mid })
-        for (const c of page.comments) out.push({ ...c, extra: { ...c.extra, keyword } })
+        out.push(...page.comments)
         cursor = page.next
       } catch (err) {
         if (!(err instanceof WeiboShapeError)) throw err

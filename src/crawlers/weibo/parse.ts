@@ -16,7 +16,8 @@
  *   publishedAt     parseSiteTime(created_at, { now }); publishedRaw keeps created_at verbatim
  *   counts          parseCount: numbers, numeric strings, 1.2万, 100万+, 3亿
  *   extra           bid, verifiedType, location, ipLocation, client, isLongText, pinned, pics,
- *                   links, retweeted, keyword; keys whose value is null or an empty list are
+ *                   links, retweeted (not the search keyword: the same post found by another
+ *                   keyword must hash the same); keys whose value is null or an empty list are
  *                   left out (booleans and a pics count of 0 are kept), so that extra, which
  *                   is part of the content hash, only changes when the post does
  *   raw             the mblog as received
@@ -283,7 +284,6 @@ export function mblogToPost(m: unknown, ctx: PostContext, opts: { fullText?: boo
     pics: picCount(m),
     links: [...new Set([...body.links, ...(inline ? short.links : [])])],
     retweeted: retweetedOf(m.retweeted_status),
-    keyword: ctx.keyword,
   })
 
   const mention: MentionInput = {
@@ -291,7 +291,8 @@ export function mblogToPost(m: unknown, ctx: PostContext, opts: { fullText?: boo
     platformId: mid,
     url: publicPostUrl(mid),
     title: null,
-    text: body.text,
+    // A repost with no words of its own: Weibo shows it as 转发微博.
+    text: body.text || (isObj(m.retweeted_status) ? '转发微博' : ''),
     authorId: a.authorId,
     authorName: a.authorName,
     authorFollowers: a.authorFollowers,
