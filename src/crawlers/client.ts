@@ -223,7 +223,7 @@ export class SourceClient {
         case 'server-error': {
           if (attempt >= p.maxRetries) {
             if (c.verdict === 'throttled') this.stop('throttled', `${this.o.source}: still throttled after ${p.maxRetries} retries (${last}); slow down sources.${this.o.source}.rateLimit or wait`)
-            throw this.fail(new RequestFailed(c.verdict, `${c.detail} after ${p.maxRetries} retries: ${url}`, url))
+            throw this.fail(new RequestFailed(c.verdict, `${c.detail}${c.detail.includes(url) ? '' : `: ${url}`}${p.maxRetries ? ` (after ${p.maxRetries} retries)` : ''}`, url))
           }
           const ms = this.backoff(attempt + 1, c.retryAfterMs)
           if (ms > maxBackoff) this.stop('throttled', `${this.o.source}: the site asks to wait ${Math.round(ms / 1000)} s (${c.detail}); paused for this run`)

@@ -1,0 +1,78 @@
+/**
+ * `yuqing sources list` and `sources test`: what each source is set to (base URLs, politeness,
+ * whether a cookie is stored — never its value), how its last runs went, and one small request
+ * with the classification the crawler would give it.
+ */
+import { existsSync } from 'node:fs'
+import { UsageError } from '../core/errors.js'
+import { SourceClient, SourceStopped, RequestFailed } from '../crawlers/client.js'
+import { SOURCE_IDS, type SourceId } from '../crawlers/types.js'
+import { apiHeaders, weiboEndpoints } from '../crawlers/weibo/endpoints.js'
+import { cookiePath, readCookie } from './auth.js'
+import type { AppContext } from './context.js'
+
+export interface SourceInfo {
+  source: SourceId
+  enabled: boolean
+  baseUrls: Record<string, string>
+  feeds?: string[]
+  rateLimit: Record<string, number>
+  cookieStored: boolean
+  lastRun: { status: string; startedAt: string; finishedAt: string | null; pages: number; inserted: number; errors: number; stopReason: string | null } | null
+}
+
+export function listSources(ctx: AppContext): SourceInfo[] {
+  const store = existsSync(ctx.dbPath) ? ctx.store() : null
+  return SOURCE_IDS.map((source) => {
+    const c = ctx.config.sources[source]
+    const last = store?.crawlRuns({ source, limit: 1 })[0]
+    return {
+      source,
+      enabled: c.enabled,
+      baseUrls: { ...c.baseUrls },
+      ...(source === 'news' ? { feeds: [...ctx.config.sources.news.feeds] } : {}),
+      rateLimit: { ...c.rateLimit },
+      cookieStored: source === 'news' ? false : existsSync(cookiePath(ctx, source)),
+      lastRun: last ? { status: last.status, startedAt: last.started_at, finishedAt: last.finished_at, pages: last.pages, inserted: last.inserted, errors: last.errors, stopReason: last.stop_reason } : null,
+    }
+  })
+}
+
+export interface SourceTest {
+  source: SourceId
+  url: string
+  verdict: string
+  status: number | null
+  ms: number | null
+  detail: string
+}
+
+/** One small request (the first search page, or the first feed) and its classification. */
+export async function testSource(ctx: AppContext, source: string): Promise<SourceTest> {
+  if (!(SOURCE_IDS as readonly string[]).includes(source)) throw new UsageError(`unknown source "${source}"`, `sources are ${SOURCE_IDS.join(', ')}`)
+  const id = source as SourceId
+  const keyword = ctx.regions[0]?.name ?? '宝安区'
+  let url: string
+  let expect: 'json' | 'page' = 'page'
+  let headers: Record<string, string> = {}
+  if (id === 'weibo') {
+    const ep = weiboEndpoints(ctx.config.sources.weibo.baseUrls.api)
+    url = ep.search(keyword, 1)
+    expect = 'json'
+    headers = apiHeaders({ base: ep.base, referer: ep.searchReferer(keyword) })
+  } else if (id === 'news') {
+    const feed = ctx.config.sources.news.feeds[0]
+    if (!feed) throw new UsageError('sources.news.feeds is empty: nothing to test', 'add a feed URL to sources.news.feeds')
+    url = feed
+  } else url = `${ctx.config.sources['weibo-search'].baseUrls.search}/weibo?q=${encodeURIComponent(keyword)}`
+  const cookie = id === 'news' ? null : readCookie(ctx, id)
+  const client = new SourceClient({ source: id, politeness: { ...ctx.config.sources[id].rateLimit, maxRetries: 0, minIntervalMs: 0, jitterMs: 0 }, clock: ctx.clock, log: ctx.log, headers: cookie ? { cookie } : {}, breakerThreshold: 99 })
+  try {
+    const r = await client.get(url, expect, headers)
+    return { source: id, url, verdict: r.verdict, status: r.res.status, ms: r.res.ms, detail: r.detail }
+  } catch (err) {
+    if (err instanceof SourceStopped) return { source: id, url, verdict: err.reason, status: null, ms: null, detail: err.message }
+    if (err instanceof RequestFailed) return { source: id, url, verdict: err.verdict, status: null, ms: null, detail: err.message }
+    throw err
+  }
+}
