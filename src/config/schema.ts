@@ -113,6 +113,20 @@ export const sourcesSchema = z
           .default(['baidu', 'sogou', 'so360'])
           .describe('News search engines to query'),
         feeds: z.array(httpUrl).default([]).describe('RSS/Atom feed URLs'),
+        overrides: z
+          .record(
+            z.string().regex(/^[a-z0-9.-]+$/i, 'must be a host name such as www.example.com'),
+            z.strictObject({
+              title: z.string().min(1).optional().describe('CSS selector of the title'),
+              body: z.string().min(1).optional().describe('CSS selector of the article body'),
+              time: z.string().min(1).optional().describe('CSS selector of the publish time'),
+              author: z.string().min(1).optional().describe('CSS selector of the author or source'),
+              remove: z.array(z.string().min(1)).optional().describe('CSS selectors of blocks to drop first'),
+            }),
+          )
+          .default({})
+          .describe('Per-site extraction overrides, by host name (a site whose layout defeats the generic extractor)'),
+        maxArticles: posInt(100, 10_000).describe('Articles fetched per feed and run'),
         maxPages: posInt(5, 50),
       })
       .prefault({}),

@@ -26,6 +26,8 @@ export interface CrawlContext {
   clock: Clock
   log: Logger
   signal: AbortSignal
+  /** Whether an item with this URL is already stored (news articles are not fetched twice). */
+  isStored?: (url: string) => boolean
 }
 
 /** What one step of a crawl produced: usually one result page. */

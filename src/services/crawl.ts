@@ -153,6 +153,11 @@ async function crawlerFor(ctx: AppContext, source: SourceId, client: SourceClien
     const { WeiboCrawler } = await import('../crawlers/weibo/crawler.js')
     return new WeiboCrawler({ baseUrl: s.weibo.baseUrls.api, maxPages: s.weibo.maxPages, hotComments: s.weibo.hotComments }, client)
   }
+  if (source === 'news') {
+    if (s.news.feeds.length === 0) return null
+    const { NewsCrawler } = await import('../crawlers/news/crawler.js')
+    return new NewsCrawler({ feeds: s.news.feeds, overrides: s.news.overrides, maxArticles: s.news.maxArticles }, client)
+  }
   return null
 }
 
@@ -222,7 +227,8 @@ async function crawlSource(
   const problems: string[] = []
   if (!crawler) {
     progress.get(source)!.state = 'done'
-    return { ...base, ...counts, status: 'failed', runId: null, problems: [`${source}: not implemented yet`] }
+    const why = source === 'news' ? 'news: no feeds configured (sources.news.feeds); news search engines are not crawled yet' : `${source}: not implemented yet`
+    return { ...base, ...counts, status: 'failed', runId: null, problems: [why] }
   }
   const store = req.dryRun ? null : ctx.store()
   if (store) {
@@ -237,7 +243,8 @@ async function crawlSource(
   let stopReason: string | null = null
   let error: string | null = null
   try {
-    for await (const batch of crawler.crawl(query, { clock: ctx.clock, log, signal })) {
+    const isStored = store ? (url: string) => store.hasUrl(url) : undefined
+    for await (const batch of crawler.crawl(query, { clock: ctx.clock, log, signal, isStored })) {
       counts.pages += batch.pages
       counts.errors += batch.errors
       counts.fetched += batch.mentions.length

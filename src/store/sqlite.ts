@@ -10,6 +10,7 @@ import path from 'node:path'
 import type BetterSqlite3 from 'better-sqlite3'
 import { StoreError, errorMessage } from '../core/errors.js'
 import { parseIsoWithOffset, type MentionInput, INTERCHANGE_FIELDS } from '../core/mention.js'
+import { canonicalUrl } from '../core/url.js'
 import { P, prepareMention, type PreparedMention } from './prepare.js'
 import { adjacencyFilterSql, compilePlainQuery, indexTokens, termsHoldFunction } from './fts-tokens.js'
 import { LATEST_VERSION, MIGRATIONS } from './migrations.js'
@@ -777,6 +778,17 @@ export class SqliteStore {
       ? this.stmt(`select * from crawl_runs where source = ? order by id desc limit ?`).all(opts.source, opts.limit ?? 20)
       : this.stmt(`select * from crawl_runs order by id desc limit ?`).all(opts.limit ?? 20)
     return rows as CrawlRunRow[]
+  }
+
+  /** Whether a mention with this URL (compared canonically) is stored: crawlers skip refetching it. */
+  hasUrl(url: string): boolean {
+    let canonical: string
+    try {
+      canonical = canonicalUrl(url)
+    } catch {
+      return false
+    }
+    return this.stmt(SQL.byUrl).get(canonical) !== undefined
   }
 
   countMentions(): number {

@@ -30,7 +30,10 @@ sources:
     hotComments: 3
     rateLimit: { minIntervalMs: 0, jitterMs: 0, restEvery: 0, maxRetries: 1 }
 ${extra}
-  news: { enabled: false }
+  news:
+    enabled: ${name.startsWith('news') ? 'true' : 'false'}
+    feeds: ["${server.url}/rss/scroll-news.xml"]
+    rateLimit: { minIntervalMs: 0, jitterMs: 0, restEvery: 0, maxRetries: 1 }
 `,
   )
   return file
@@ -148,5 +151,54 @@ describe('yuqing crawl weibo against the sample server', () => {
     expect(run.stop_reason).toBe('throttled')
     expect(s.countMentions()).toBe(run.inserted)
     s.close()
+  })
+})
+
+describe('yuqing crawl news against the sample server', () => {
+  it('stores the feed articles that mention the region, decoded and extracted, and fetches none twice', async () => {
+    const cfg = config('news')
+    const before = server.requests.length
+    const r = await runCli(['crawl', 'news', '--config', cfg, '--json', '--since', '3d'], { timeoutMs: 60_000 })
+    expect(r.code, r.stderr).toBe(0)
+    const n = parseJson(r).sources[0]
+    const relevant = server.world.articles.filter((a) => a.title.includes('宝安') || a.paragraphs.some((p) => p.includes('宝安')))
+    expect(n).toMatchObject({ source: 'news', status: 'ok', inserted: relevant.length, filtered: server.world.articles.length - relevant.length, errors: 0 })
+    const s = SqliteStore.open(path.join(ws.dir, 'news.db'), { readonly: true })
+    try {
+      for (const a of relevant) {
+        const row = s.db.prepare(`select * from mentions where source = 'news' and title = ?`).get(a.title) as Record<string, any> | undefined
+        expect(row, `${a.title} (${a.encoding})`).toBeDefined()
+        // The page's own publish time (to the minute, Beijing time) stored in UTC.
+        expect(row!.published_at).toBe(new Date(Math.floor(a.publishedAt.getTime() / 60_000) * 60_000).toISOString())
+        expect(row!.author_name).toBe(a.author)
+        // The body: every paragraph, none of the page furniture (related list, 特别声明 footer, share bar).
+        expect(row!.text).toBe(a.paragraphs.join('\n'))
+        expect(row!.canonical_url).not.toContain('utm_')
+      }
+    } finally {
+      s.close()
+    }
+    const fetched = server.requests.slice(before).filter((q) => q.path.startsWith('/news/')).length
+    expect(fetched).toBe(server.world.articles.length)
+    const again = await runCli(['crawl', 'news', '--config', cfg, '--json', '--since', '3d'], { timeoutMs: 60_000 })
+    expect(again.code, again.stderr).toBe(0)
+    expect(parseJson(again).sources[0]).toMatchObject({ inserted: 0, updated: 0 })
+    // Stored articles are not fetched again; only the one that was filtered out is.
+    const refetched = server.requests.slice(before).filter((q) => q.path.startsWith('/news/')).length - fetched
+    expect(refetched).toBe(server.world.articles.length - relevant.length)
+  })
+
+  it('quarantines a malformed feed and goes on (exit 3, status partial)', async () => {
+    server.setFaults([{ mode: 'malformed', path: '/rss/' }])
+    try {
+      const cfg = config('news-bad')
+      const r = await runCli(['crawl', 'news', '--config', cfg, '--json'], { timeoutMs: 60_000 })
+      expect(r.code).toBe(3)
+      const n = parseJson(r).sources[0]
+      expect(n).toMatchObject({ status: 'partial', errors: 1, inserted: 0 })
+      expect(n.problems[0]).toMatch(/not well-formed XML.*saved to .*quarantine\/news\//)
+    } finally {
+      server.setFaults([])
+    }
   })
 })
