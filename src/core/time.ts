@@ -56,3 +56,12 @@ export function parseBound(s: string, tz: string, upper: boolean): Date | null {
   }
   return null
 }
+
+/** An instant as ISO 8601 with the zone's offset: `2019-06-15T08:18:00+08:00` for Asia/Shanghai. */
+export function isoWithOffset(instant: Date, tz: string): string {
+  const off = tzOffsetMinutes(instant, tz)
+  const local = new Date(instant.getTime() + off * 60_000).toISOString().slice(0, 19)
+  const sign = off < 0 ? '-' : '+'
+  const a = Math.abs(off)
+  return `${local}${sign}${String(Math.floor(a / 60)).padStart(2, '0')}:${String(a % 60).padStart(2, '0')}`
+}
