@@ -55,6 +55,7 @@ export function isLoginUrl(url: string): boolean {
 function byStatus(res: HttpResponse, now: Date): Classified | null {
   const retryAfterMs = parseRetryAfter(res.headers['retry-after'], now)
   const s = res.status
+  if (res.redirects.length && /captcha|antispider|verify/i.test(res.url)) return { verdict: 'captcha', detail: `redirected to a verification page (${res.url.slice(0, 80)})`, retryAfterMs: null }
   if (res.redirects.length && isLoginUrl(res.url)) return { verdict: 'needs-cookie', detail: `redirected to a login page (${new URL(res.url).host})`, retryAfterMs: null }
   if (s === 418 || s === 429 || s === 414 || s === 403) return { verdict: 'throttled', detail: `HTTP ${s}${retryAfterMs !== null ? `, Retry-After ${Math.round(retryAfterMs / 1000)} s` : ''}`, retryAfterMs }
   if (s === 432 || s === 401) return { verdict: 'needs-cookie', detail: `HTTP ${s}: the site wants a (fresh) cookie`, retryAfterMs: null }

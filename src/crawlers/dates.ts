@@ -113,12 +113,12 @@ const PATTERNS: Array<{ re: RegExp; read: (m: RegExpExecArray, ctx: Required<Dat
   },
   // Two-digit year: 19-06-15 [08:18]
   {
-    re: /^(\d{2})-(\d{2})-(\d{2})(?: (\d{1,2}):(\d{2})(?::(\d{2}))?)?$/,
+    re: /^(\d{2})-(\d{2})-(\d{2})(?: (\d{1,2}):(\d{2})(?::(\d{2}))?)?(?![\d:-])/,
     read: (m, ctx) => zonedInstant(2000 + Number(m[1]), Number(m[2]), Number(m[3]), Number(m[4] ?? 0), Number(m[5] ?? 0), Number(m[6] ?? 0), ctx.tz),
   },
   // Year-less numeric: 06-27, 06-27 08:18
   {
-    re: /^(\d{1,2})-(\d{1,2})(?: (\d{1,2}):(\d{2})(?::(\d{2}))?)?$/,
+    re: /^(\d{1,2})-(\d{1,2})(?: (\d{1,2}):(\d{2})(?::(\d{2}))?)?(?![\d:-])/,
     read: (m, ctx) => {
       const { y } = localFields(ctx.now, ctx.tz)
       const h = Number(m[3] ?? 0)
@@ -192,7 +192,7 @@ export function parseSiteTime(raw: string | null | undefined, ctx: DateContext):
 }
 
 /** Where a date may start inside running text (a byline such as `2019-09-23 07:48 来源：腾讯财经`). */
-const FIND = /[A-Za-z]{3} [A-Za-z]{3} \d{1,2} \d{2}:\d{2}:\d{2} [+-]\d{4} \d{4}|\d{4}年\d{1,2}月\d{1,2}日|\d{4}[-/.]\d{1,2}[-/.]\d{1,2}|\d{1,2}月\d{1,2}日|刚刚|(?:\d+|半)\s*(?:秒|分钟|小时|天)前|今天|昨天|前天/g
+const FIND = /[A-Za-z]{3} [A-Za-z]{3} \d{1,2} \d{2}:\d{2}:\d{2} [+-]\d{4} \d{4}|\d{4}年\d{1,2}月\d{1,2}日|\d{4}[-/.]\d{1,2}[-/.]\d{1,2}|\d{1,2}月\d{1,2}日|\d{1,2}-\d{1,2} \d{1,2}:\d{2}|刚刚|(?:\d+|半)\s*(?:秒|分钟|小时|天)前|今天|昨天|前天/g
 
 /**
  * The first date found anywhere in `text` (bylines, search-result snippets), with the text it

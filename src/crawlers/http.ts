@@ -51,7 +51,7 @@ export class HttpError extends Error {
 
 const DEFAULT_MAX_BYTES = 10 * 1024 * 1024
 
-/** Resolves a Location header against the current URL; null when it is not http(s). */
+/** Resolves a URL (a Location header, an href) against a base; null when it is not http(s). */
 export function redirectTarget(location: string, base: string): string | null {
   let u: URL
   try {

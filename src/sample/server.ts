@@ -8,6 +8,9 @@
  *                GET /api/config (login state from the SUB cookie)
  *   news         GET /rss/scroll-news.xml (RSS 2.0) · /news/ID.html (article pages; UTF-8, real
  *                GBK with a gb2312 meta, and UTF-8 bytes whose header and meta claim gb2312)
+ *   news search  GET /s?tn=news&wd=KW&pn=OFFSET (Baidu) · /news?query=KW&page=N (Sogou) ·
+ *                /ns?q=KW&pn=N (360, with data-mdurl and an aggregate card to skip); result links
+ *                go through /link?url=… (a 302 to the article, as the engines' redirects do)
  *   visitor      GET /visitor/visitor (the "Sina Visitor System" page login redirects land on)
  *
  * Faults (switchable at run time with `setFaults`, or `--fault` on the command line), each for
@@ -273,6 +276,41 @@ ${a.paragraphs.map((p) => `    <p>${esc(p)}</p>`).join('\n')}
 `
 }
 
+/** Engine result dates: relative when recent (3小时前), else 2026年11月26日 10:30, in Beijing time. */
+function engineTime(d: Date, now: Date): string {
+  const h = Math.floor((now.getTime() - d.getTime()) / 3_600_000)
+  if (h >= 1 && h < 24) return `${h}小时前`
+  const b = new Date(d.getTime() + 8 * 3_600_000)
+  const p = (n: number) => String(n).padStart(2, '0')
+  return `${b.getUTCFullYear()}年${p(b.getUTCMonth() + 1)}月${p(b.getUTCDate())}日 ${p(b.getUTCHours())}:${p(b.getUTCMinutes())}`
+}
+
+function engineHits(world: SampleWorld, q: string): SampleArticle[] {
+  const stem = q.slice(0, 2)
+  return stem ? world.articles.filter((a) => a.title.includes(stem) || a.paragraphs.some((p) => p.includes(stem))) : []
+}
+
+const NO_RESULTS = (q: string) => `<!DOCTYPE html><html><head><meta charset="utf-8"><title>搜索结果</title></head><body><div class="content_none"><p>抱歉，没有找到与“${esc(q)}”相关的新闻。</p></div></body></html>`
+
+/** One results page of an engine, 10 per page, in that engine's markup. */
+function enginePage(engine: 'baidu' | 'sogou' | 'so360', world: SampleWorld, base: string, q: string, page: number): string {
+  const hits = engineHits(world, q).slice((page - 1) * 10, page * 10)
+  if (hits.length === 0) return NO_RESULTS(q)
+  const mark = (t: string) => esc(t).split(esc(q.slice(0, 2))).join(`<em>${esc(q.slice(0, 2))}</em>`)
+  const link = (a: SampleArticle) => `/link?url=${encodeURIComponent(`${base}/news/${a.id}.html`)}`
+  const items = hits.map((a) => {
+    const when = engineTime(a.publishedAt, world.now)
+    if (engine === 'baidu')
+      return `<div class="result-op c-container xpath-log new-pmd" srcid="200" tpl="news-normal"><div class="c-row"><h3 class="news-title_1YtI1"><a href="${link(a)}" target="_blank" class="news-title-font_1xS-F">${mark(a.title)}</a></h3><div class="c-span-last"><span class="c-font-normal c-color-text">${esc(a.paragraphs[0]!)}</span><div class="news-source"><span class="c-color-gray c-font-normal c-gap-right" aria-label="新闻来源：${esc(a.source)}">${esc(a.source)}</span><span class="c-color-gray2 c-font-normal">${when}</span></div></div></div></div>`
+    if (engine === 'sogou')
+      return `<div class="vrwrap"><h3 class="vr-title"><a href="${link(a)}" target="_blank">${mark(a.title)}</a></h3><p class="news-from text-lightgray"><span>${esc(a.source)}</span><span>${when}</span></p><p class="star-wiki">${esc(a.paragraphs[0]!)}</p></div>`
+    return `<li class="res-list" data-from="news"><h3 class="title"><a href="${link(a)}" data-mdurl="${base}/news/${a.id}.html" target="_blank">${mark(a.title)}</a></h3><p class="res-desc">${esc(a.paragraphs[0]!)}</p><p class="newsinfo"><span class="sitename">${esc(a.source)}</span><span class="posttime">${when}</span></p></li>`
+  })
+  if (engine === 'so360') items.splice(1, 0, `<li class="res-list" data-mohe-type="news_agg"><h3><a href="/agg?q=${encodeURIComponent(q)}">${esc(q)}的相关新闻聚合</a></h3></li>`)
+  const wrap = engine === 'baidu' ? `<div id="content_left">${items.join('')}</div>` : engine === 'sogou' ? `<div id="result">${items.join('')}</div>` : `<ul class="result">${items.join('')}</ul>`
+  return `<!DOCTYPE html><html><head><meta charset="utf-8"><title>${esc(q)}_搜索结果</title></head><body><div class="header">新闻搜索</div>${wrap}<div id="page"><a class="n" href="#">下一页</a></div></body></html>`
+}
+
 function visitorPage(): string {
   return `<!DOCTYPE html><html><head><meta charset="utf-8"><title>Sina Visitor System</title></head><body><script>var url = "https://passport.weibo.com/visitor/genvisitor";</script></body></html>`
 }
@@ -385,6 +423,15 @@ export async function startSampleServer(opts: SampleServerOptions = {}): Promise
       })
     }
     if (p === '/visitor/visitor') return send(200, visitorPage(), 'text/html; charset=utf-8')
+    const html = (b: string) => send(200, b, 'text/html; charset=utf-8')
+    if (p === '/s' && u.searchParams.get('tn') === 'news') return html(enginePage('baidu', world, base, u.searchParams.get('wd') ?? '', Math.floor(Number(u.searchParams.get('pn') ?? 0) / 10) + 1))
+    if (p === '/news') return html(enginePage('sogou', world, base, u.searchParams.get('query') ?? '', Math.max(1, Number(u.searchParams.get('page') ?? 1) || 1)))
+    if (p === '/ns') return html(enginePage('so360', world, base, u.searchParams.get('q') ?? '', Math.max(1, Number(u.searchParams.get('pn') ?? 1) || 1)))
+    if (p === '/link') {
+      const target = u.searchParams.get('url') ?? ''
+      if (!/^https?:\/\//.test(target)) return send(400, 'bad link', 'text/plain')
+      return send(302, '', 'text/plain', { location: target })
+    }
     if (p === '/rss/scroll-news.xml') return send(200, rss(world, base), 'application/rss+xml; charset=utf-8')
     const news = /^\/news\/(\d+)\.html$/.exec(p)
     if (news) {

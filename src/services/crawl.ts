@@ -154,9 +154,9 @@ async function crawlerFor(ctx: AppContext, source: SourceId, client: SourceClien
     return new WeiboCrawler({ baseUrl: s.weibo.baseUrls.api, maxPages: s.weibo.maxPages, hotComments: s.weibo.hotComments }, client)
   }
   if (source === 'news') {
-    if (s.news.feeds.length === 0) return null
+    if (s.news.feeds.length === 0 && s.news.engines.length === 0) return null
     const { NewsCrawler } = await import('../crawlers/news/crawler.js')
-    return new NewsCrawler({ feeds: s.news.feeds, overrides: s.news.overrides, maxArticles: s.news.maxArticles }, client)
+    return new NewsCrawler({ feeds: s.news.feeds, engines: s.news.engines, engineBaseUrls: s.news.baseUrls, maxPages: s.news.maxPages, overrides: s.news.overrides, maxArticles: s.news.maxArticles }, client)
   }
   return null
 }
@@ -227,7 +227,7 @@ async function crawlSource(
   const problems: string[] = []
   if (!crawler) {
     progress.get(source)!.state = 'done'
-    const why = source === 'news' ? 'news: no feeds configured (sources.news.feeds); news search engines are not crawled yet' : `${source}: not implemented yet`
+    const why = source === 'news' ? 'news: no feeds and no engines configured (sources.news.feeds, sources.news.engines)' : `${source}: not implemented yet`
     return { ...base, ...counts, status: 'failed', runId: null, problems: [why] }
   }
   const store = req.dryRun ? null : ctx.store()

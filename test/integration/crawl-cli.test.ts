@@ -32,7 +32,10 @@ sources:
 ${extra}
   news:
     enabled: ${name.startsWith('news') ? 'true' : 'false'}
-    feeds: ["${server.url}/rss/scroll-news.xml"]
+    feeds: ${name.startsWith('news-engines') ? '[]' : `["${server.url}/rss/scroll-news.xml"]`}
+    engines: ${name.startsWith('news-engines') ? '[baidu, sogou, so360]' : '[]'}
+    baseUrls: { baidu: "${server.url}", sogou: "${server.url}", so360: "${server.url}" }
+    maxPages: 2
     rateLimit: { minIntervalMs: 0, jitterMs: 0, restEvery: 0, maxRetries: 1 }
 `,
   )
@@ -186,6 +189,30 @@ describe('yuqing crawl news against the sample server', () => {
     // Stored articles are not fetched again; only the one that was filtered out is.
     const refetched = server.requests.slice(before).filter((q) => q.path.startsWith('/news/')).length - fetched
     expect(refetched).toBe(server.world.articles.length - relevant.length)
+  })
+
+  it('searches Baidu, Sogou and 360 News, follows their redirect links to the real article URL, and stores each article once', async () => {
+    const cfg = config('news-engines')
+    const before = server.requests.length
+    const r = await runCli(['crawl', 'news', '--config', cfg, '--json', '--since', '3d'], { timeoutMs: 60_000 })
+    expect(r.code, r.stderr).toBe(0)
+    const n = parseJson(r).sources[0]
+    const relevant = server.world.articles.filter((a) => a.title.includes('宝安') || a.paragraphs.some((p) => p.includes('宝安')))
+    expect(n).toMatchObject({ status: 'ok', inserted: relevant.length, errors: 0 })
+    const paths = server.requests.slice(before).map((q) => q.path)
+    for (const engine of ['/s?tn=news', '/news?query=', '/ns?q=']) expect(paths.some((x) => x.startsWith(engine)), engine).toBe(true)
+    expect(paths.some((x) => x.startsWith('/agg'))).toBe(false) // 360's aggregate card is skipped
+    const s = SqliteStore.open(path.join(ws.dir, 'news-engines.db'), { readonly: true })
+    try {
+      const rows = s.db.prepare(`select url, title, extra_json from mentions where source = 'news' order by url`).all() as Array<{ url: string; title: string; extra_json: string }>
+      expect(rows.map((x) => x.title).sort()).toEqual(relevant.map((a) => a.title).sort())
+      for (const row of rows) {
+        expect(row.url).toMatch(/\/news\/\d+\.html$/) // the redirect's target, not /link?url=…
+        expect(['baidu', 'sogou', 'so360']).toContain(JSON.parse(row.extra_json).engine)
+      }
+    } finally {
+      s.close()
+    }
   })
 
   it('quarantines a malformed feed and goes on (exit 3, status partial)', async () => {

@@ -57,6 +57,9 @@ describe('parseSiteTime', () => {
     expect(iso('11-26 09:00')).toBe('2026-11-26T01:00:00.000Z')
     expect(iso('6月27日 14:20')).toBe('2026-06-27T06:20:00.000Z')
     expect(iso('12-31 23:00')).toBe('2025-12-31T15:00:00.000Z')
+    // Trailing text after a year-less date (Baijiahao bylines).
+    expect(iso('10-08 12:00 优质原创作者')).toBe('2026-10-08T04:00:00.000Z')
+    expect(iso('06-27-2019')).toBeNull()
     // Read on 2 January: 12-31 is last year's.
     expect(iso('12-31', new Date('2027-01-02T01:00:00Z'))).toBe('2026-12-30T16:00:00.000Z')
   })
@@ -83,6 +86,7 @@ describe('findSiteTime', () => {
     expect(findSiteTime('腾讯财经 2019-09-23 07:48 来源：新华网', { now })).toEqual({ at: new Date('2019-09-22T23:48:00Z'), raw: '2019-09-23 07:48' })
     expect(findSiteTime('人民网－文化频道 2019年06月15日08:18', { now })?.raw).toBe('2019年06月15日08:18')
     expect(findSiteTime('新京报 3小时前 宝安区发布通告', { now })?.at.toISOString()).toBe('2026-11-25T23:30:00.000Z')
+    expect(findSiteTime('发布时间：10-08 12:00 优质原创作者', { now })).toEqual({ at: new Date('2026-10-08T04:00:00Z'), raw: '10-08 12:00' })
   })
 
   it('skips digits inside longer numbers and returns null without a date', () => {

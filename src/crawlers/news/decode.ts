@@ -2,7 +2,7 @@
  * Bytes of a fetched page to text, by the charset the bytes really are in. Chinese sites lie
  * about it: people.com.cn, 163.com and qq.com pages declare gb2312 in a meta tag while serving
  * UTF-8, and servers send a default charset in Content-Type that the page does not use. So the
- * bytes are trusted before any label (see docs: SOURCES.md §3.3):
+ * bytes are trusted before any label (../shared/design/SOURCES.md §3.3):
  *
  *   1. a byte-order mark (UTF-8, UTF-16LE, UTF-16BE);
  *   2. strict UTF-8: valid UTF-8 bytes win over every declaration (a GBK page of Chinese text is
@@ -31,22 +31,31 @@ export interface DecodedHtml {
 /** How far into the page a meta charset is looked for (browsers use 1024 bytes; CMS headers are longer). */
 const META_SCAN_BYTES = 4096
 
-/** Labels of the GB family, all read as GB18030. WHATWG lists most; cp936/euc-cn/hz are iconv names. */
+/** Labels of the GB family, all read as GB18030. WHATWG lists most; cp936, euc-cn and ms936 are iconv/Windows names. */
 const GB_FAMILY = new Set(['gb2312', 'gb_2312', 'gb_2312-80', 'gbk', 'x-gbk', 'cp936', 'ms936', 'windows-936', 'csgb2312', 'csiso58gb231280', 'chinese', 'iso-ir-58', 'euc-cn', 'euccn', 'gb18030', 'gb-18030'])
 
 /** Single-byte charsets servers send as a default; a CJK meta declaration outranks them. */
 const LATIN_DEFAULTS = new Set(['iso-8859-1', 'latin1', 'l1', 'us-ascii', 'ascii', 'windows-1252', 'cp1252'])
 
 /**
+ * Labels never honoured, as in browsers: UTF-7 and the like (a way to smuggle markup), and
+ * iconv-lite's binary-to-text codecs, which are not page charsets at all.
+ */
+const REFUSED = /^(?:utf-?7|csunicode11utf7|unicode-1-1-utf-7|x-unicode20utf7|base64|hex|binary|ucs-?2|utf-?32(?:[lb]e)?|cesu-?8)$/
+
+/**
  * A decoder for a charset label, or null when the label is unknown (garbage, a typo, an encoding
- * neither ICU nor iconv-lite knows). The returned name is canonical (TextDecoder's `encoding`).
+ * neither ICU nor iconv-lite knows) or refused. The returned name is canonical (TextDecoder's
+ * `encoding`). WHATWG's "replacement" labels (hz-gb-2312, iso-2022-kr) would turn the page into
+ * one U+FFFD, so they count as unknown.
  */
 export function charsetDecoder(label: string): { name: string; decode: (bytes: Uint8Array) => string } | null {
   const l = label.trim().toLowerCase().replace(/^["']|["']$/g, '')
-  if (!l || l.length > 40) return null
+  if (!l || l.length > 40 || REFUSED.test(l)) return null
   const wanted = GB_FAMILY.has(l) ? 'gb18030' : l
   try {
     const td = new TextDecoder(wanted)
+    if (td.encoding === 'replacement') return null
     return { name: td.encoding, decode: (b) => new TextDecoder(wanted).decode(b) }
   } catch {
     // Not a WHATWG label: iconv-lite knows more (cp950, big5-hkscs, iso-646-cn, …).

@@ -6,6 +6,7 @@
 import { XMLParser, XMLValidator } from 'fast-xml-parser'
 import iconv from 'iconv-lite'
 import { parseSiteTime } from '../dates.js'
+import { redirectTarget } from '../http.js'
 
 export interface FeedItem {
   title: string | null
@@ -85,15 +86,7 @@ export function parseFeed(xml: string, base: string, now: Date): Feed {
   } catch (err) {
     throw new FeedError(`not well-formed XML: ${(err as Error).message.split('\n')[0]}`)
   }
-  const abs = (href: string | null): string | null => {
-    if (!href) return null
-    try {
-      const u = new URL(href, base)
-      return u.protocol === 'http:' || u.protocol === 'https:' ? u.href : null
-    } catch {
-      return null
-    }
-  }
+  const abs = (href: string | null): string | null => (href ? redirectTarget(href, base) : null)
   const rss = doc.rss as Node | undefined
   const rdf = doc['rdf:RDF'] as Node | undefined
   if (rss || rdf) {
