@@ -15,6 +15,7 @@ import { UsageError } from '../core/errors.js'
 import type { Logger } from '../core/logger.js'
 import type { MentionInput } from '../core/mention.js'
 import { normaliseText } from '../core/text.js'
+import { parseBound } from '../core/time.js'
 import { SourceClient, SourceStopped, type ClientStats } from '../crawlers/client.js'
 import { SOURCE_IDS, type Crawler, type CrawlQuery, type SourceId } from '../crawlers/types.js'
 import type { CrawlRunCounts } from '../store/sqlite.js'
@@ -139,8 +140,9 @@ function windowStart(ctx: AppContext, source: SourceId, req: CrawlRequest, now: 
   if (req.since) {
     const d = parseDuration(req.since)
     if (d !== null) return new Date(now.getTime() - d)
-    const t = /^\d{4}-\d{2}-\d{2}$/.test(req.since) ? new Date(`${req.since}T00:00:00+08:00`) : new Date(req.since)
-    if (Number.isNaN(t.getTime())) throw new UsageError(`--since ${JSON.stringify(req.since)} is not a duration or a date`, 'use 24h, 3d, 90m, YYYY-MM-DD or ISO 8601')
+    // A local day in the report time zone, or ISO 8601 with offset: the same rule as --from/--since elsewhere.
+    const t = parseBound(req.since, ctx.config.report.timezone, false)
+    if (!t) throw new UsageError(`--since ${JSON.stringify(req.since)} is not a duration or a date`, 'use 24h, 3d, 90m, YYYY-MM-DD or ISO 8601')
     return t
   }
   const last = req.dryRun ? null : ctx.store().lastCompletedCrawl(source)
