@@ -20,7 +20,7 @@ import PQueue from 'p-queue'
 import type { Clock } from '../core/clock.js'
 import type { Logger } from '../core/logger.js'
 import { classifyPage, classifyWeiboJson, type Classified, type Verdict } from './classify.js'
-import { HttpError, httpGet, wait, type HttpResponse } from './http.js'
+import { HttpError, httpGet, wait, type HttpRequest, type HttpResponse } from './http.js'
 
 export interface Politeness {
   concurrency: number
@@ -91,6 +91,8 @@ export interface SourceClientOptions {
   /** The longest single wait accepted; a longer Retry-After stops the source. Default 10 min. */
   maxBackoffMs?: number
   signal?: AbortSignal
+  /** How a GET is made: plain HTTP by default; the browser adapter's `fetch` for browser sources. */
+  fetch?: (req: HttpRequest) => Promise<HttpResponse>
 }
 
 export type Expect = 'json' | 'page'
@@ -188,7 +190,7 @@ export class SourceClient {
       let res: HttpResponse | null = null
       let c: Classified
       try {
-        res = await this.gate(url).run(() => httpGet({ url, headers: { ...this.o.headers, ...headers }, timeoutMs: p.timeoutMs, signal: this.o.signal }), this.o.signal)
+        res = await this.gate(url).run(() => (this.o.fetch ?? httpGet)({ url, headers: { ...this.o.headers, ...headers }, timeoutMs: p.timeoutMs, signal: this.o.signal }), this.o.signal)
         c = expect === 'json' ? classifyWeiboJson(res, this.o.clock.now()) : classifyPage(res, this.o.clock.now())
       } catch (err) {
         if (this.o.signal?.aborted) throw err

@@ -127,15 +127,17 @@ const PATTERNS: Array<{ re: RegExp; read: (m: RegExpExecArray, ctx: Required<Dat
       return resolveYearless(y, Number(m[1]), Number(m[2]), h, mi, s, ctx)
     },
   },
-  // 刚刚
-  { re: /^刚刚/, read: (_m, ctx) => new Date(ctx.now.getTime()) },
-  // N秒前 / N分钟前 / 半小时前 / N小时前 / N天前
+  // 刚刚, N秒前 / N分钟前 / 半小时前 / N小时前 / N天前. Counted from the minute the page was read in
+  // (seconds only for N秒前): the site counts whole minutes, so the same post read on two runs
+  // resolves to the same minute instead of drifting by the seconds between the reads.
+  { re: /^刚刚/, read: (_m, ctx) => new Date(Math.floor(ctx.now.getTime() / 60_000) * 60_000) },
   {
     re: /^(\d+|半)\s*(秒|分钟|分|小时|个小时|天)前/,
     read: (m, ctx) => {
       const n = m[1] === '半' ? 0.5 : Number(m[1])
       const unit = m[2]!.startsWith('秒') ? 1000 : m[2]!.startsWith('分') ? 60_000 : m[2] === '天' ? 86_400_000 : 3_600_000
-      return new Date(ctx.now.getTime() - n * unit)
+      const from = unit === 1000 ? ctx.now.getTime() : Math.floor(ctx.now.getTime() / 60_000) * 60_000
+      return new Date(from - n * unit)
     },
   },
   // 今天 08:18, 昨天 14:20, 前天 (no time: the start of that day)

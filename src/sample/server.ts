@@ -11,6 +11,10 @@
  *   news search  GET /s?tn=news&wd=KW&pn=OFFSET (Baidu) · /news?query=KW&page=N (Sogou) ·
  *                /ns?q=KW&pn=N (360, with data-mdurl and an aggregate card to skip); result links
  *                go through /link?url=… (a 302 to the article, as the engines' redirects do)
+ *   s.weibo.com  GET /weibo?q=KW&timescope=custom:YYYY-MM-DD-H:YYYY-MM-DD-H&page=N (desktop result
+ *                pages, `searchPageSize` posts each, at most `searchPageCap` pages per query, as the
+ *                site caps at 50): without a SUB cookie a 302 to the visitor page, with
+ *                SUB=restricted the empty-result card (an expired or restricted cookie on the real site)
  *   visitor      GET /visitor/visitor (the "Sina Visitor System" page login redirects land on)
  *
  * Faults (switchable at run time with `setFaults`, or `--fault` on the command line), each for
@@ -28,6 +32,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import iconv from 'iconv-lite'
+import { parseTimescope, weiboSearchNoResult, weiboSearchPage } from './weibo-search.js'
 import { sampleWorld, type SampleArticle, type SamplePost, type SampleUser, type SampleWorld, type SampleWorldOptions } from './data.js'
 
 export const FAULT_MODES = ['418', '429', '414', '403', '432', '401', '500', '503', 'captcha', 'login', 'html', 'redirect-login', 'redirect-file', 'truncated', 'malformed', 'shape', 'empty', 'end', 'slow'] as const
@@ -53,6 +58,10 @@ export interface SampleServerOptions extends Partial<SampleWorldOptions> {
   latencyMs?: number
   /** Answer Weibo API calls without a SUB cookie with 432, as Weibo did in 2025–2026. */
   requireCookie?: boolean
+  /** s.weibo.com results per page (default 10, as the site). */
+  searchPageSize?: number
+  /** s.weibo.com pages per query (default 50, as the site). */
+  searchPageCap?: number
   faults?: Fault[]
 }
 
@@ -424,6 +433,17 @@ export async function startSampleServer(opts: SampleServerOptions = {}): Promise
     }
     if (p === '/visitor/visitor') return send(200, visitorPage(), 'text/html; charset=utf-8')
     const html = (b: string) => send(200, b, 'text/html; charset=utf-8')
+    // s.weibo.com's static assets (js.t.sinajs.cn / img.t.sinajs.cn on the real site; here on this
+    // origin, since loopback has no other hosts): a script the page runs, a stylesheet.
+    if (p === '/t6/search/js/search.js') return send(200, 'document.documentElement.setAttribute("data-search-js", "1");', 'application/javascript')
+    if (p.startsWith('/t6/') && p.endsWith('.css')) return send(200, '.card-wrap{margin:0}', 'text/css')
+    if (p === '/weibo') {
+      if (!cookie || cookie === 'expired') return send(302, '', 'text/plain', { location: `/visitor/visitor?entry=miniblog&a=enter&url=${encodeURIComponent(base + u.pathname + u.search)}&domain=weibo.com` })
+      const q = u.searchParams.get('q') ?? ''
+      if (cookie === 'restricted') return html(weiboSearchNoResult(q))
+      const page = Math.max(1, Number(u.searchParams.get('page') ?? 1) || 1)
+      return html(weiboSearchPage(world, { q, scope: parseTimescope(u.searchParams.get('timescope')), page, pageSize: opts.searchPageSize ?? 10, pageCap: opts.searchPageCap ?? 50, now: new Date(Math.max(Date.now(), world.now.getTime())) }))
+    }
     if (p === '/s' && u.searchParams.get('tn') === 'news') return html(enginePage('baidu', world, base, u.searchParams.get('wd') ?? '', Math.floor(Number(u.searchParams.get('pn') ?? 0) / 10) + 1))
     if (p === '/news') return html(enginePage('sogou', world, base, u.searchParams.get('query') ?? '', Math.max(1, Number(u.searchParams.get('page') ?? 1) || 1)))
     if (p === '/ns') return html(enginePage('so360', world, base, u.searchParams.get('q') ?? '', Math.max(1, Number(u.searchParams.get('pn') ?? 1) || 1)))

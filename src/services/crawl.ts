@@ -18,6 +18,7 @@ import { normaliseText } from '../core/text.js'
 import { parseBound } from '../core/time.js'
 import { SourceClient, SourceStopped, type ClientStats } from '../crawlers/client.js'
 import { SOURCE_IDS, type Crawler, type CrawlQuery, type SourceId } from '../crawlers/types.js'
+import type { BrowserFetcher } from '../crawlers/browser.js'
 import type { CrawlRunCounts } from '../store/sqlite.js'
 import { readCookie } from './auth.js'
 import type { AppContext } from './context.js'
@@ -160,7 +161,18 @@ async function crawlerFor(ctx: AppContext, source: SourceId, client: SourceClien
     const { NewsCrawler } = await import('../crawlers/news/crawler.js')
     return new NewsCrawler({ feeds: s.news.feeds, engines: s.news.engines, engineBaseUrls: s.news.baseUrls, maxPages: s.news.maxPages, overrides: s.news.overrides, maxArticles: s.news.maxArticles }, client)
   }
-  return null
+  const { WeiboSearchCrawler } = await import('../crawlers/weibo-search/crawler.js')
+  return new WeiboSearchCrawler({ baseUrl: s['weibo-search'].baseUrls.search, maxPages: s['weibo-search'].maxPages }, client)
+}
+
+/** The browser adapter, for browser sources (weibo-search); its Chromium starts on the first page. */
+async function browserFor(ctx: AppContext, source: SourceId): Promise<BrowserFetcher | null> {
+  if (source !== 'weibo-search') return null
+  const { BrowserFetcher } = await import('../crawlers/browser.js')
+  const { DESKTOP_UA } = await import('../crawlers/weibo-search/endpoints.js')
+  const b = new BrowserFetcher({ executablePath: ctx.config.sources['weibo-search'].chromiumPath, userAgent: DESKTOP_UA, timezoneId: 'Asia/Shanghai' })
+  b.executable() // BrowserMissing, with how to install it, before anything starts
+  return b
 }
 
 export async function runCrawl(ctx: AppContext, req: CrawlRequest = {}): Promise<CrawlSummary> {
@@ -215,6 +227,13 @@ async function crawlSource(
   const conf = ctx.config.sources[source]
   if (!conf.enabled && !req.sources?.includes(source)) return { ...base, ...counts, status: 'disabled', runId: null, problems: [] }
   const cookie = readCookie(ctx, source)
+  let browser: BrowserFetcher | null
+  try {
+    browser = await browserFor(ctx, source)
+  } catch (err) {
+    const hint = (err as { hint?: string }).hint
+    return { ...base, ...counts, status: 'failed', runId: null, problems: [`${source}: ${(err as Error).message}${hint ? `; ${hint}` : ''}`] }
+  }
   const client = new SourceClient({
     source,
     politeness: conf.rateLimit,
@@ -223,13 +242,14 @@ async function crawlSource(
     quarantineDir: path.join(ctx.baseDir, 'quarantine'),
     headers: cookie ? { cookie } : {},
     signal,
+    fetch: browser ? (r) => browser.fetch(r) : undefined,
   })
   progress.set(source, { counts, stats: client.stats, state: 'running' })
   const crawler = await crawlerFor(ctx, source, client)
   const problems: string[] = []
   if (!crawler) {
     progress.get(source)!.state = 'done'
-    const why = source === 'news' ? 'news: no feeds and no engines configured (sources.news.feeds, sources.news.engines)' : `${source}: not implemented yet`
+    const why = 'news: no feeds and no engines configured (sources.news.feeds, sources.news.engines)'
     return { ...base, ...counts, status: 'failed', runId: null, problems: [why] }
   }
   const store = req.dryRun ? null : ctx.store()
@@ -275,7 +295,7 @@ async function crawlSource(
       if (store && runId !== null) store.updateCrawlRun(runId, counts, batch.cursor)
     }
     if (signal.aborted) status = 'aborted'
-    else if (counts.errors > 0) status = 'partial'
+    else if (counts.errors > 0) status = counts.pages > 0 ? 'partial' : 'failed'
   } catch (err) {
     if (err instanceof SourceStopped) {
       stopReason = err.reason
@@ -292,6 +312,7 @@ async function crawlSource(
     }
   } finally {
     progress.get(source)!.state = 'done'
+    await browser?.close()
   }
   if (store && runId !== null) store.finishCrawlRun(runId, status, ctx.clock.now(), counts, error, stopReason)
   return { ...base, ...counts, status, runId, stopReason, problems, requests: client.stats.requests, retries: client.stats.retries, waitedMs: client.stats.waitedMs }

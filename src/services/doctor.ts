@@ -14,6 +14,7 @@ import { SqliteStore, sqliteCapabilities } from '../store/sqlite.js'
 import { gazetteerResolver } from './context.js'
 import { loadSentimentModel } from '../nlp/sentiment/load.js'
 import { resolveModelFile } from './sentiment.js'
+import { findChromium } from '../crawlers/browser.js'
 
 export type CheckStatus = 'ok' | 'warn' | 'fail'
 export interface DoctorCheck {
@@ -34,20 +35,6 @@ export function checkNodeVersion(version: string): DoctorCheck {
   return ok
     ? { name: 'node', status: 'ok', detail: `Node ${version}` }
     : { name: 'node', status: 'fail', detail: `Node ${version} is too old`, fix: 'install Node 20.19 or later (e.g. from nodesource or nvm)' }
-}
-
-/** Where Chromium is, from config, $YUQING_CHROMIUM or the Debian path. */
-export function findChromium(configured: string | undefined, env: NodeJS.ProcessEnv): string | null {
-  for (const p of [configured, env.YUQING_CHROMIUM, '/usr/bin/chromium', '/usr/bin/chromium-browser']) {
-    if (!p) continue
-    try {
-      accessSync(p, constants.X_OK)
-      return p
-    } catch {
-      /* try the next */
-    }
-  }
-  return null
 }
 
 function check(name: string, fn: () => Omit<DoctorCheck, 'name'>): DoctorCheck {

@@ -8,6 +8,7 @@ import { UsageError } from '../core/errors.js'
 import { SourceClient, SourceStopped, RequestFailed } from '../crawlers/client.js'
 import { SOURCE_IDS, type SourceId } from '../crawlers/types.js'
 import { apiHeaders, weiboEndpoints } from '../crawlers/weibo/endpoints.js'
+import { DESKTOP_UA, searchUrl } from '../crawlers/weibo-search/endpoints.js'
 import { cookiePath, readCookie } from './auth.js'
 import type { AppContext } from './context.js'
 
@@ -64,15 +65,45 @@ export async function testSource(ctx: AppContext, source: string): Promise<Sourc
     const feed = ctx.config.sources.news.feeds[0]
     if (!feed) throw new UsageError('sources.news.feeds is empty: nothing to test', 'add a feed URL to sources.news.feeds')
     url = feed
-  } else url = `${ctx.config.sources['weibo-search'].baseUrls.search}/weibo?q=${encodeURIComponent(keyword)}`
+  } else url = searchUrl(ctx.config.sources['weibo-search'].baseUrls.search, keyword, null, 1)
   const cookie = id === 'news' ? null : readCookie(ctx, id)
-  const client = new SourceClient({ source: id, politeness: { ...ctx.config.sources[id].rateLimit, maxRetries: 0, minIntervalMs: 0, jitterMs: 0 }, clock: ctx.clock, log: ctx.log, headers: cookie ? { cookie } : {}, breakerThreshold: 99 })
+  let browser = null
+  if (id === 'weibo-search') {
+    const { BrowserFetcher } = await import('../crawlers/browser.js')
+    browser = new BrowserFetcher({ executablePath: ctx.config.sources['weibo-search'].chromiumPath, userAgent: DESKTOP_UA })
+    browser.executable()
+  }
+  const client = new SourceClient({
+    source: id,
+    politeness: { ...ctx.config.sources[id].rateLimit, maxRetries: 0, minIntervalMs: 0, jitterMs: 0 },
+    clock: ctx.clock,
+    log: ctx.log,
+    headers: cookie ? { cookie } : {},
+    breakerThreshold: 99,
+    fetch: browser ? (r) => browser.fetch(r) : undefined,
+  })
   try {
     const r = await client.get(url, expect, headers)
-    return { source: id, url, verdict: r.verdict, status: r.res.status, ms: r.res.ms, detail: r.detail }
+    const out = { source: id, url, verdict: r.verdict as string, status: r.res.status, ms: r.res.ms, detail: r.detail }
+    if (id === 'weibo-search') {
+      // The page decides what a 200 was: results, no results, or a login form.
+      const { parseSearchHtml, SearchShapeError } = await import('../crawlers/weibo-search/parse.js')
+      try {
+        const p = parseSearchHtml(r.res.body.toString('utf8'), { now: ctx.clock.now() })
+        if (p.kind === 'login') Object.assign(out, { verdict: 'needs-cookie', detail: 'a login page instead of results: store a fresh cookie with `yuqing auth weibo --cookie-file FILE`' })
+        else if (p.kind === 'empty') Object.assign(out, { verdict: 'end', detail: 'no results (with a restricted or expired cookie the site also shows none)' })
+        else out.detail = `${p.posts.length} posts on page 1 of ${Math.max(1, p.pageCount)}`
+      } catch (err) {
+        if (!(err instanceof SearchShapeError)) throw err
+        Object.assign(out, { verdict: 'parse-error', detail: err.message })
+      }
+    }
+    return out
   } catch (err) {
     if (err instanceof SourceStopped) return { source: id, url, verdict: err.reason, status: null, ms: null, detail: err.message }
     if (err instanceof RequestFailed) return { source: id, url, verdict: err.verdict, status: null, ms: null, detail: err.message }
     throw err
+  } finally {
+    await browser?.close()
   }
 }

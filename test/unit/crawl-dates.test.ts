@@ -45,6 +45,11 @@ describe('parseSiteTime', () => {
     expect(iso('半小时前')).toBe('2026-11-26T02:00:00.000Z')
     expect(iso('15小时前')).toBe('2026-11-25T11:30:00.000Z')
     expect(iso('2天前')).toBe('2026-11-24T02:30:00.000Z')
+    // Read a few seconds apart (two crawl runs), the same post keeps the same minute.
+    const later = new Date('2026-11-26T02:30:41Z')
+    expect(parseSiteTime('5分钟前', { now: later })?.toISOString()).toBe('2026-11-26T02:25:00.000Z')
+    expect(parseSiteTime('刚刚', { now: later })?.toISOString()).toBe('2026-11-26T02:30:00.000Z')
+    expect(parseSiteTime('30秒前', { now: later })?.toISOString()).toBe('2026-11-26T02:30:11.000Z')
     expect(iso('今天 08:18')).toBe('2026-11-26T00:18:00.000Z')
     expect(iso('今天08:18')).toBe('2026-11-26T00:18:00.000Z')
     // 昨天 keeps its time of day (a known bug elsewhere turns it into now − 24 h).
