@@ -46,4 +46,10 @@ export interface CrawlBatch {
 export interface Crawler {
   readonly source: SourceId
   crawl(query: CrawlQuery, ctx: CrawlContext): AsyncIterable<CrawlBatch>
+  /**
+   * For a crawler that sees less of an item than another source of the same platform (s.weibo.com
+   * vs the m.weibo.cn API): what to store when the item is already stored. Without it, what the
+   * crawler saw replaces what was stored.
+   */
+  reconcile?(stored: MentionInput, seen: MentionInput): MentionInput
 }

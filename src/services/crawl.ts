@@ -284,6 +284,13 @@ async function crawlSource(
           if (postMid === null && m.platformId) keptPosts.add(m.platformId)
         } else counts.filtered++
       }
+      if (store && keep.length && crawler.reconcile) {
+        const stored = store.storedByPlatformId(keep[0]!.source, keep.flatMap((m) => (m.platformId ? [m.platformId] : [])))
+        for (let i = 0; i < keep.length; i++) {
+          const old = keep[i]!.platformId ? stored.get(keep[i]!.platformId!) : undefined
+          if (old && old.source === keep[i]!.source) keep[i] = crawler.reconcile(old, keep[i]!)
+        }
+      }
       if (store && keep.length) {
         const s = store.upsertMentions(keep, ctx.clock.now())
         counts.inserted += s.inserted

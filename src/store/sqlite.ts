@@ -791,6 +791,41 @@ export class SqliteStore {
     return this.stmt(SQL.byUrl).get(canonical) !== undefined
   }
 
+  /**
+   * The stored mentions of a source with these platform ids, as MentionInput (raw not kept),
+   * by platform id: what a crawler that sees only part of a post reconciles with.
+   */
+  storedByPlatformId(source: string, platformIds: readonly string[]): Map<string, MentionInput> {
+    const out = new Map<string, MentionInput>()
+    const stmt = this.stmt(
+      `select id, source, platform_id, url, title, text, author_id, author_name, author_followers, author_verified, published_at,
+        published_raw, reposts, comments, likes, extra_json from mentions where source = ? and platform_id = ?`,
+    )
+    for (const pid of new Set(platformIds)) {
+      const r = stmt.get(source, pid) as MentionRow | undefined
+      if (!r) continue
+      out.set(pid, {
+        source: r.source,
+        platformId: r.platform_id,
+        url: r.url,
+        title: r.title,
+        text: r.text,
+        authorId: r.author_id,
+        authorName: r.author_name,
+        authorFollowers: r.author_followers,
+        authorVerified: r.author_verified === null ? null : r.author_verified === 1,
+        publishedAt: new Date(r.published_at),
+        publishedRaw: r.published_raw,
+        reposts: r.reposts,
+        comments: r.comments,
+        likes: r.likes,
+        extra: r.extra_json ? (JSON.parse(r.extra_json) as Record<string, unknown>) : null,
+        raw: null,
+      })
+    }
+    return out
+  }
+
   countMentions(): number {
     return (this.stmt('select count(*) as n from mentions').get() as { n: number }).n
   }

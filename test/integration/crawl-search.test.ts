@@ -131,7 +131,7 @@ describe.skipIf(!chromium)('yuqing crawl weibo-search (real Chromium) against th
     expect(parseJson(again).sources[0]).toMatchObject({ status: 'ok', inserted: 0, updated: 0 })
   }, 240_000)
 
-  it('stores a post found by both the m.weibo.cn and the s.weibo.com crawler once', async () => {
+  it('stores a post found by both the m.weibo.cn and the s.weibo.com crawler once, and neither overwrites the other', async () => {
     const cfg = config('both', 'SUB=good-sub', { weibo: true })
     const r = await runCli(['crawl', 'weibo', 'weibo-search', '--config', cfg, '--json', '--since', '4d'], { timeoutMs: 120_000 })
     expect(r.code, r.stderr).toBe(0)
@@ -145,6 +145,11 @@ describe.skipIf(!chromium)('yuqing crawl weibo-search (real Chromium) against th
     } finally {
       s.close()
     }
+    // Neither crawler overwrites the other: s.weibo.com's view (minutes, no followers) does not
+    // replace the API's, so a second run over the same posts changes nothing.
+    const again = await runCli(['crawl', 'weibo', 'weibo-search', '--config', cfg, '--json', '--since', '4d'], { timeoutMs: 120_000 })
+    expect(again.code, again.stderr).toBe(0)
+    for (const src of parseJson(again).sources) expect(src, src.source).toMatchObject({ status: 'ok', inserted: 0, updated: 0 })
   }, 240_000)
 
   it('stops at the login wall (no cookie: a redirect to the visitor system) with exit 1 and stores nothing', async () => {

@@ -3,9 +3,11 @@ import { BaseCommand } from '../../base-command.js'
 import { UsageError } from '../../core/errors.js'
 
 export default class ServeSample extends BaseCommand<typeof ServeSample> {
-  static override summary = 'Serve the sample sources (Weibo API, news feed and articles) on 127.0.0.1 until stopped'
+  static override summary = 'Serve the sample sources (Weibo API, s.weibo.com, news feed, news search, articles) on 127.0.0.1 until stopped'
   static override description = `A loopback server that behaves like the crawled sites, for trying yuqing offline and for tests.
-Point the config's base URLs at it (sources.weibo.baseUrls.api, sources.news.feeds). --fault makes it
+Point the config's base URLs at it (sources.weibo.baseUrls.api, sources.weibo-search.baseUrls.search,
+sources.news.feeds, sources.news.baseUrls). s.weibo.com pages need a SUB cookie (any value; SUB=restricted
+shows empty results, as an expired cookie does on the real site). --fault makes it
 misbehave: MODE[:PATH][:TIMES], e.g. 429:/api/container:2 (modes: 418 429 414 403 432 401 500 503
 captcha login html redirect-login redirect-file truncated malformed shape empty end slow).`
   static override flags = {
@@ -25,8 +27,16 @@ captcha login html redirect-login redirect-file truncated malformed shape empty 
       throw new UsageError(`--fault: ${(err as Error).message}`, 'see `yuqing sources serve-sample --help`')
     }
     const server = await startSampleServer({ port: this.flags.port, faults, requireCookie: this.flags['require-cookie'], latencyMs: this.flags['latency-ms'] })
-    const info = { url: server.url, weibo: server.url, feed: `${server.url}/rss/scroll-news.xml`, posts: server.world.posts.length, articles: server.world.articles.length }
-    this.output(info, (i) => [`sample sources on ${i.url} (Ctrl-C to stop)`, `  sources.weibo.baseUrls.api: ${i.weibo}`, `  sources.news.feeds: [${i.feed}]`, `  ${i.posts} posts, ${i.articles} articles`].join('\n'))
+    const info = { url: server.url, weibo: server.url, weiboSearch: server.url, feed: `${server.url}/rss/scroll-news.xml`, posts: server.world.posts.length, articles: server.world.articles.length }
+    this.output(info, (i) =>
+      [
+        `sample sources on ${i.url} (Ctrl-C to stop)`,
+        `  sources.weibo.baseUrls.api: ${i.weibo}`,
+        `  sources.weibo-search.baseUrls.search: ${i.weiboSearch}`,
+        `  sources.news.feeds: [${i.feed}]`,
+        `  ${i.posts} posts, ${i.articles} articles`,
+      ].join('\n'),
+    )
     await new Promise<void>((resolve) => {
       const stop = () => resolve()
       process.once('SIGINT', stop)

@@ -48,6 +48,30 @@ export class WeiboSearchCrawler implements Crawler {
     private readonly client: SourceClient,
   ) {}
 
+  /**
+   * A post already stored (usually by the m.weibo.cn crawler, which sees more: seconds in the
+   * time, followers, the client, long texts) keeps what was stored; the result page brings
+   * fresher counts and fills what was unknown. So the two crawlers do not overwrite each other
+   * on every run, and a second run over the same posts reports them unchanged.
+   */
+  reconcile(stored: MentionInput, seen: MentionInput): MentionInput {
+    const or = <T>(a: T | null, b: T | null): T | null => (a === null ? b : a)
+    return {
+      ...stored,
+      title: or(stored.title, seen.title),
+      text: stored.text || seen.text,
+      authorId: or(stored.authorId, seen.authorId),
+      authorName: or(stored.authorName, seen.authorName),
+      authorFollowers: or(stored.authorFollowers, seen.authorFollowers),
+      authorVerified: or(stored.authorVerified, seen.authorVerified),
+      reposts: or(seen.reposts, stored.reposts),
+      comments: or(seen.comments, stored.comments),
+      likes: or(seen.likes, stored.likes),
+      extra: stored.extra ?? seen.extra,
+      raw: seen.raw,
+    }
+  }
+
   async *crawl(query: CrawlQuery, ctx: CrawlContext): AsyncGenerator<CrawlBatch> {
     const budget = Math.min(query.maxPages ?? this.opts.maxPages, SITE_PAGE_CAP)
     const now = ctx.clock.now()
