@@ -8,15 +8,21 @@
  *  - `yuqing reanalyze` over the imported rows (mentions/s, peak RSS first half vs whole), and
  *    the NLP pipeline in this process on one core against raw jieba `cut` (bench/nlp.ts).
  *  - `yuqing --help` start-up time.
- * Options: --rows N (default 1,000,000). Writes bench/out/foundation.json.
+ *  - `yuqing crawl weibo` against the sample server with 20 ms latency at a configured 50
+ *    requests/s over 10,000 pages: achieved rate, peak RSS (bench/crawl.ts).
+ * Options: --rows N (default 1,000,000); --pages N (crawl, default 10,000); --only crawl (just
+ * the crawl, written to bench/out/crawl.json) or --only foundation (everything but the crawl).
+ * Writes bench/out/foundation.json.
  */
 import { spawn } from 'node:child_process'
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { writeJsonl } from '../test/helpers/generate.js'
 import { SqliteStore } from '../src/store/sqlite.js'
+import { benchCrawl, printCrawl } from './crawl.js'
+import { pollMemory } from './memory.js'
 import { benchNlp } from './nlp.js'
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..')
@@ -27,6 +33,14 @@ const arg = (name: string, d: number) => {
 }
 const ROWS = arg('--rows', 1_000_000)
 const SMALL = Math.max(1000, Math.round(ROWS / 5))
+const PAGES = arg('--pages', 10_000)
+const ONLY = (() => {
+  const i = process.argv.indexOf('--only')
+  const v = i > 0 ? process.argv[i + 1] : undefined
+  if (v !== undefined && v !== 'crawl' && v !== 'foundation') throw new Error(`--only ${v}: one of crawl, foundation`)
+  return v
+})()
+const CRAWL = { pages: PAGES, rate: 50, latencyMs: 20 }
 
 /**
  * Runs the CLI, polling its peak RSS (VmHWM) on Linux, and its resident size over time: the
@@ -39,26 +53,14 @@ function cli(args: string[]): Promise<{ code: number; stdout: string; stderr: st
     const child = spawn(process.execPath, [bin, ...args], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, YUQING_CONFIG: '', YUQING_DB: '' } })
     let stdout = ''
     let stderr = ''
-    let peak: number | null = null
-    const rss: Array<[number, number]> = []
+    const mem = pollMemory(child.pid)
     child.stdout.on('data', (d) => (stdout += d))
     child.stderr.on('data', (d) => (stderr += d))
-    const poll = setInterval(() => {
-      try {
-        const status = readFileSync(`/proc/${child.pid}/status`, 'utf8')
-        const m = /VmHWM:\s+(\d+) kB/.exec(status)
-        if (m) peak = Math.max(peak ?? 0, Number(m[1]) / 1024)
-        const r = /VmRSS:\s+(\d+) kB/.exec(status)
-        if (r) rss.push([performance.now() - t0, Number(r[1]) / 1024])
-      } catch {
-        /* exited, or not Linux */
-      }
-    }, 50)
     child.on('error', reject)
     child.on('close', (code) => {
-      clearInterval(poll)
+      const { peakMb: peak, rss } = mem.stop()
       const ms = performance.now() - t0
-      const half = rss.filter(([t]) => t < ms / 2).map(([, v]) => v)
+      const half = rss.filter(([t]) => t - t0 < ms / 2).map(([, v]) => v)
       resolve({
         code: code ?? -1,
         stdout,
@@ -73,6 +75,15 @@ function cli(args: string[]): Promise<{ code: number; stdout: string; stderr: st
 
 function pct(sorted: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!
+}
+
+/** `--only crawl`: the crawl bench alone, to bench/out/crawl.json. */
+async function crawlOnly(): Promise<void> {
+  console.log(`yuqing crawl bench: ${PAGES.toLocaleString('en-US')} pages, ${CRAWL.rate} requests/s configured, ${CRAWL.latencyMs} ms latency, ${os.cpus().length} cores, Node ${process.version}`)
+  const crawl = await benchCrawl(CRAWL)
+  for (const v of printCrawl(crawl)) console.log(v)
+  mkdirSync(path.join(root, 'bench', 'out'), { recursive: true })
+  writeFileSync(path.join(root, 'bench', 'out', 'crawl.json'), JSON.stringify({ node: process.version, cpus: os.cpus().length, date: new Date().toISOString(), crawl }, null, 2) + '\n')
 }
 
 async function main(): Promise<void> {
@@ -166,6 +177,9 @@ async function main(): Promise<void> {
     helps.sort((a, b) => a - b)
     console.log(`yuqing --help: median ${helps[2]!.toFixed(0)} ms (target < 300 ms)`)
 
+    const crawl = ONLY === 'foundation' ? null : await benchCrawl(CRAWL)
+    const crawlVerdict = crawl ? printCrawl(crawl) : []
+
     Object.assign(out, {
       import: { seconds: first.seconds, rowsPerSecond: Math.round(rate1), peakRssMb: first.peakRssMb, summary: { ...s1, errors: undefined } },
       reimport: { seconds: again.seconds, rowsPerSecond: Math.round(rate2), peakRssMb: again.peakRssMb, unchanged: s2.unchanged },
@@ -177,6 +191,7 @@ async function main(): Promise<void> {
       nlp,
       dbMiB: Math.round(stats.sizeBytes / 2 ** 20),
       helpMs: Math.round(helps[2]!),
+      ...(crawl ? { crawl } : {}),
     })
     const verdict = [
       rate1 >= 50_000 ? `PASS import ≥ 50,000 rows/s (${(rate1 / 50_000).toFixed(2)}× target)` : `MISS import ${Math.round(rate1)} rows/s < 50,000 (${(rate1 / 50_000).toFixed(2)}× target)`,
@@ -184,6 +199,7 @@ async function main(): Promise<void> {
       nlp.pipelineTextsPerSecond >= 20_000 ? `PASS NLP pipeline ≥ 20,000 texts/s (${(nlp.pipelineTextsPerSecond / 20_000).toFixed(2)}×)` : `MISS NLP pipeline ${nlp.pipelineTextsPerSecond} texts/s < 20,000`,
       nlp.ratio >= 0.5 ? `PASS NLP pipeline ≥ 50% of raw jieba cut (${Math.round(nlp.ratio * 100)}%)` : `MISS NLP pipeline at ${Math.round(nlp.ratio * 100)}% of raw jieba cut (< 50%)`,
       sa.analyzed === ROWS ? 'PASS reanalyze: every mention analysed' : `MISS reanalyze: ${sa.analyzed} of ${ROWS}`,
+      ...crawlVerdict,
     ]
     for (const v of verdict) console.log(v)
     mkdirSync(path.join(root, 'bench', 'out'), { recursive: true })
@@ -193,4 +209,5 @@ async function main(): Promise<void> {
   }
 }
 
-await main()
+if (ONLY === 'crawl') await crawlOnly()
+else await main()

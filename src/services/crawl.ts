@@ -154,7 +154,7 @@ async function crawlerFor(ctx: AppContext, source: SourceId, client: SourceClien
   const s = ctx.config.sources
   if (source === 'weibo') {
     const { WeiboCrawler } = await import('../crawlers/weibo/crawler.js')
-    return new WeiboCrawler({ baseUrl: s.weibo.baseUrls.api, maxPages: s.weibo.maxPages, hotComments: s.weibo.hotComments }, client)
+    return new WeiboCrawler({ baseUrl: s.weibo.baseUrls.api, maxPages: s.weibo.maxPages, hotComments: s.weibo.hotComments, concurrency: s.weibo.rateLimit.concurrency }, client)
   }
   if (source === 'news') {
     if (s.news.feeds.length === 0 && s.news.engines.length === 0) return null

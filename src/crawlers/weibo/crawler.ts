@@ -7,9 +7,15 @@
  * an empty page), or every post of a page is older than the window (`since`): search type 61
  * is newest first, so older pages hold nothing new. A page that cannot be read is quarantined
  * and ends that keyword; the other keywords go on. A login wall or captcha stops the source.
+ *
+ * Keywords are walked `concurrency` at a time (parallel.ts), so the host's request slots stay
+ * busy while one keyword's page is parsed and stored; the client still spaces every request. A
+ * post found under two keywords of one run is taken once: its long text and comments are not
+ * fetched again.
  */
 import type { MentionInput } from '../../core/mention.js'
 import { RequestFailed, type SourceClient } from '../client.js'
+import { parallel } from '../parallel.js'
 import type { CrawlBatch, CrawlContext, CrawlQuery, Crawler } from '../types.js'
 import { apiHeaders, weiboEndpoints, type WeiboEndpoints } from './endpoints.js'
 import { WeiboShapeError, mblogToPost, parseDetailPage, parseHotComments, parseLongTextParts, parseSearchPage, withLongText, type WeiboPost } from './parse.js'
@@ -19,6 +25,8 @@ export interface WeiboCrawlerOptions {
   maxPages: number
   /** Hot comments per post (0: none). */
   hotComments: number
+  /** Keywords walked at once (the host's `rateLimit.concurrency`): the client's gate does the spacing. */
+  concurrency?: number
 }
 
 export class WeiboCrawler implements Crawler {
@@ -32,53 +40,63 @@ export class WeiboCrawler implements Crawler {
     this.ep = weiboEndpoints(opts.baseUrl)
   }
 
-  async *crawl(query: CrawlQuery, ctx: CrawlContext): AsyncGenerator<CrawlBatch> {
+  crawl(query: CrawlQuery, ctx: CrawlContext): AsyncGenerator<CrawlBatch> {
+    // Posts already taken in this run (under another keyword): not fetched or yielded again.
+    const taken = new Set<string>()
+    return parallel(
+      query.keywords.map((keyword) => () => this.keyword(keyword, query, ctx, taken)),
+      this.opts.concurrency ?? 1,
+    )
+  }
+
+  /** One keyword's result pages, in order, until the window or the results end. */
+  private async *keyword(keyword: string, query: CrawlQuery, ctx: CrawlContext, taken: Set<string>): AsyncGenerator<CrawlBatch> {
     const maxPages = query.maxPages ?? this.opts.maxPages
-    for (const keyword of query.keywords) {
-      const headers = apiHeaders({ base: this.ep.base, referer: this.ep.searchReferer(keyword) })
-      for (let page = 1; page <= maxPages; page++) {
-        if (ctx.signal.aborted) return
-        const url = this.ep.search(keyword, page)
-        let errors = 0
-        let notes: string[] = []
-        let r
-        try {
-          r = await this.client.get(url, 'json', headers)
-        } catch (err) {
-          if (!(err instanceof RequestFailed)) throw err
-          yield { mentions: [], cursor: { keyword, page }, pages: 0, errors: 1, notes: [err.message] }
-          break
-        }
-        if (r.verdict === 'end') break
-        let parsed
-        try {
-          parsed = parseSearchPage(r.json, { now: ctx.clock.now(), keyword })
-        } catch (err) {
-          if (!(err instanceof WeiboShapeError)) throw err
-          const where = this.client.quarantine(url, r.res, err.message)
-          yield { mentions: [], cursor: { keyword, page }, pages: 1, errors: 1, notes: [`${err.message}${where ? `; saved to ${where}` : ''}`] }
-          break
-        }
-        if (parsed.skipped.length) notes = parsed.skipped.map((s) => s.reason)
-        const mentions: MentionInput[] = []
-        for (let post of parsed.posts) {
-          if (post.needsLongText) {
-            const full = await this.longText(post, ctx)
-            if (full) post = full
-            else errors++
-          }
-          mentions.push(post.mention)
-          if (this.opts.hotComments > 0 && (post.mention.comments ?? 1) > 0) {
-            const c = await this.comments(post, ctx)
-            mentions.push(...c.comments)
-            errors += c.errors
-          }
-        }
-        yield { mentions, cursor: { keyword, page }, pages: 1, errors, notes }
-        if (parsed.posts.length === 0 || parsed.nextPage === null) break
-        const since = query.since?.getTime()
-        if (since !== undefined && parsed.posts.every((p) => p.mention.extra?.pinned === true || p.mention.publishedAt.getTime() < since)) break
+    const headers = apiHeaders({ base: this.ep.base, referer: this.ep.searchReferer(keyword) })
+    for (let page = 1; page <= maxPages; page++) {
+      if (ctx.signal.aborted) return
+      const url = this.ep.search(keyword, page)
+      let errors = 0
+      let notes: string[] = []
+      let r
+      try {
+        r = await this.client.get(url, 'json', headers)
+      } catch (err) {
+        if (!(err instanceof RequestFailed)) throw err
+        yield { mentions: [], cursor: { keyword, page }, pages: 0, errors: 1, notes: [err.message] }
+        return
       }
+      if (r.verdict === 'end') return
+      let parsed
+      try {
+        parsed = parseSearchPage(r.json, { now: ctx.clock.now(), keyword })
+      } catch (err) {
+        if (!(err instanceof WeiboShapeError)) throw err
+        const where = this.client.quarantine(url, r.res, err.message)
+        yield { mentions: [], cursor: { keyword, page }, pages: 1, errors: 1, notes: [`${err.message}${where ? `; saved to ${where}` : ''}`] }
+        return
+      }
+      if (parsed.skipped.length) notes = parsed.skipped.map((s) => s.reason)
+      const mentions: MentionInput[] = []
+      for (let post of parsed.posts) {
+        if (taken.has(post.mid)) continue
+        taken.add(post.mid)
+        if (post.needsLongText) {
+          const full = await this.longText(post, ctx)
+          if (full) post = full
+          else errors++
+        }
+        mentions.push(post.mention)
+        if (this.opts.hotComments > 0 && (post.mention.comments ?? 1) > 0) {
+          const c = await this.comments(post, ctx)
+          mentions.push(...c.comments)
+          errors += c.errors
+        }
+      }
+      yield { mentions, cursor: { keyword, page }, pages: 1, errors, notes }
+      if (parsed.posts.length === 0 || parsed.nextPage === null) return
+      const since = query.since?.getTime()
+      if (since !== undefined && parsed.posts.every((p) => p.mention.extra?.pinned === true || p.mention.publishedAt.getTime() < since)) return
     }
   }
 
