@@ -139,6 +139,10 @@ interface MentionRow {
   extra_json: string | null
 }
 
+/** The columns of a MentionRow. */
+const MENTION_COLUMNS = `id, source, platform_id, url, title, text, author_id, author_name, author_followers, author_verified, published_at,
+  published_raw, reposts, comments, likes, extra_json`
+
 const SQL = {
   bySourcePid: 'select id, content_hash from mentions where source = ? and platform_id = ?',
   byUrl: 'select id, content_hash from mentions where canonical_url = ?',
@@ -667,8 +671,7 @@ export class SqliteStore {
   *exportMentions(f: MentionFilter = {}): Generator<InterchangeRecord> {
     const { where, params } = this.filterSql(f)
     const stmt = this.db.prepare(
-      `select id, source, platform_id, url, title, text, author_id, author_name, author_followers, author_verified, published_at,
-        published_raw, reposts, comments, likes, extra_json from mentions m ${where} order by ${PUBLISHED_ORDER}`,
+      `select ${MENTION_COLUMNS} from mentions m ${where} order by ${PUBLISHED_ORDER}`,
     )
     for (const r of stmt.iterate(...params) as Iterable<MentionRow>) yield toInterchange(r)
   }
@@ -798,22 +801,13 @@ export class SqliteStore {
   storedByPlatformId(source: string, platformIds: readonly string[]): Map<string, MentionInput> {
     const out = new Map<string, MentionInput>()
     const stmt = this.stmt(
-      `select id, source, platform_id, url, title, text, author_id, author_name, author_followers, author_verified, published_at,
-        published_raw, reposts, comments, likes, extra_json from mentions where source = ? and platform_id = ?`,
+      `select ${MENTION_COLUMNS} from mentions where source = ? and platform_id = ?`,
     )
     for (const pid of new Set(platformIds)) {
       const r = stmt.get(source, pid) as MentionRow | undefined
       if (!r) continue
       out.set(pid, {
-        source: r.source,
-        platformId: r.platform_id,
-        url: r.url,
-        title: r.title,
-        text: r.text,
-        authorId: r.author_id,
-        authorName: r.author_name,
-        authorFollowers: r.author_followers,
-        authorVerified: r.author_verified === null ? null : r.author_verified === 1,
+        ...commonFields(r),
         publishedAt: new Date(r.published_at),
         publishedRaw: r.published_raw,
         reposts: r.reposts,
@@ -864,11 +858,9 @@ function registerFunctions(db: Database): void {
   db.function('yq_terms_hold', { deterministic: true }, termsHoldFunction())
 }
 
-/** A stored row in the interchange shape: every schema field (null when absent), then extras. */
-function toInterchange(r: MentionRow): InterchangeRecord {
-  const raw = r.published_raw
-  const rawDate = raw ? parseIsoWithOffset(raw) : null
-  const out: InterchangeRecord = {
+/** The fields a stored row gives as they are, in interchange order (source … authorVerified). */
+function commonFields(r: MentionRow) {
+  return {
     source: r.source,
     platformId: r.platform_id,
     url: r.url,
@@ -878,6 +870,15 @@ function toInterchange(r: MentionRow): InterchangeRecord {
     authorName: r.author_name,
     authorFollowers: r.author_followers,
     authorVerified: r.author_verified === null ? null : r.author_verified === 1,
+  }
+}
+
+/** A stored row in the interchange shape: every schema field (null when absent), then extras. */
+function toInterchange(r: MentionRow): InterchangeRecord {
+  const raw = r.published_raw
+  const rawDate = raw ? parseIsoWithOffset(raw) : null
+  const out: InterchangeRecord = {
+    ...commonFields(r),
     // The source's own ISO string when it is one (keeps its offset), else the UTC instant.
     publishedAt: rawDate && rawDate.toISOString() === r.published_at ? raw : r.published_at,
     reposts: r.reposts,
