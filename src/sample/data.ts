@@ -216,3 +216,12 @@ export function sampleWorld(opts: SampleWorldOptions): SampleWorld {
   }))
   return { now: opts.now, users, posts, articles }
 }
+
+/**
+ * The posts a crawl for `term` should keep: those whose text names it, or that repost one that
+ * does (a deleted original says nothing, so its repost is not about anything). What the tests
+ * expect a relevance-filtered crawl to store.
+ */
+export function postsAbout(world: SampleWorld, term: string): SamplePost[] {
+  return world.posts.filter((p) => p.text.includes(term) || (p.retweeted?.user != null && p.retweeted.text.includes(term)))
+}

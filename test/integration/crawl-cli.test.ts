@@ -7,6 +7,7 @@
 import { writeFileSync } from 'node:fs'
 import path from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { postsAbout } from '../../src/sample/data.js'
 import { startSampleServer, type SampleServer } from '../../src/sample/server.js'
 import { SqliteStore } from '../../src/store/sqlite.js'
 import { ensureBuilt, parseJson, runCli, tmpDir } from '../helpers/cli.js'
@@ -66,7 +67,7 @@ describe('yuqing crawl weibo against the sample server', () => {
     // What the sample world holds for 宝安: every post mentioning it, or reposting one that does
     // (unless the original was deleted: then its text is gone and the repost says nothing).
     const world = server.world
-    const expected = world.posts.filter((p) => p.text.includes('宝安') || (p.retweeted?.user && p.retweeted.text.includes('宝安')))
+    const expected = postsAbout(world, '宝安')
     const s = SqliteStore.open(path.join(ws.dir, 'a.db'), { readonly: true })
     try {
       const rows = s.db.prepare(`select * from mentions where source = 'weibo' and platform_id not like 'c%'`).all() as Array<Record<string, any>>

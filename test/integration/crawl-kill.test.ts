@@ -6,6 +6,7 @@
 import { writeFileSync } from 'node:fs'
 import path from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { postsAbout } from '../../src/sample/data.js'
 import { startSampleServer, type SampleServer } from '../../src/sample/server.js'
 import { SqliteStore } from '../../src/store/sqlite.js'
 import { ensureBuilt, killWhen, parseJson, runCli, tmpDir } from '../helpers/cli.js'
@@ -49,7 +50,7 @@ sources:
     const seen = await killWhen(args, db, posts, 8, 60_000)
     expect(seen).toBeGreaterThanOrEqual(8)
 
-    const expected = server.world.posts.filter((p) => p.text.includes('宝安') || (p.retweeted?.user && p.retweeted.text.includes('宝安')))
+    const expected = postsAbout(server.world, '宝安')
     let s = SqliteStore.open(db, { readonly: true })
     const partial = posts(s)
     const orphans = () =>

@@ -11,7 +11,7 @@ import { existsSync, readdirSync, writeFileSync } from 'node:fs'
 import path from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { findChromium } from '../../src/crawlers/browser.js'
-import type { SamplePost } from '../../src/sample/data.js'
+import { postsAbout } from '../../src/sample/data.js'
 import { startSampleServer, type SampleServer } from '../../src/sample/server.js'
 import { searchTimeText } from '../../src/sample/weibo-search.js'
 import { SqliteStore } from '../../src/store/sqlite.js'
@@ -53,8 +53,6 @@ ${cookie !== null ? `    credentialsFile: ${name}.cookie\n` : ''}    rateLimit: 
   return file
 }
 
-/** The sample posts that mention 宝安, or repost one that does (a deleted original says nothing). */
-const about = (posts: SamplePost[]) => posts.filter((p) => p.text.includes('宝安') || (p.retweeted?.user && p.retweeted.text.includes('宝安')))
 const searchRequests = (from: number) => server.requests.slice(from).filter((r) => r.path.startsWith('/weibo?'))
 
 beforeAll(async () => {
@@ -80,7 +78,7 @@ describe.skipIf(!chromium)('yuqing crawl weibo-search (real Chromium) against th
     expect(w, r.stdout).toMatchObject({ status: 'ok', errors: 0, stopReason: null })
 
     const world = server.world
-    const expected = about(world.posts)
+    const expected = postsAbout(world, '宝安')
     expect(expected.length).toBeGreaterThan(BUDGET * PAGE_SIZE * 2)
     const s = SqliteStore.open(path.join(ws.dir, 'a.db'), { readonly: true })
     try {
@@ -140,7 +138,7 @@ describe.skipIf(!chromium)('yuqing crawl weibo-search (real Chromium) against th
       const dup = s.db.prepare(`select platform_id, count(*) n from mentions group by source, platform_id having n > 1`).all()
       expect(dup).toEqual([])
       const posts = s.db.prepare(`select count(*) n from mentions where source = 'weibo' and platform_id not like 'c%'`).get() as { n: number }
-      const expected = about(server.world.posts)
+      const expected = postsAbout(server.world, '宝安')
       expect(posts.n).toBe(expected.length)
     } finally {
       s.close()
