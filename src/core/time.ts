@@ -3,18 +3,30 @@
  * storage uses UTC instants. Pure.
  */
 
+const formatters = new Map<string, Intl.DateTimeFormat>()
+
+/** One formatter per zone: building an Intl.DateTimeFormat costs ~20 µs and kilobytes of garbage. */
+function zoneFormatter(tz: string): Intl.DateTimeFormat {
+  let f = formatters.get(tz)
+  if (!f) {
+    f = new Intl.DateTimeFormat('en-US', {
+      timeZone: tz,
+      hourCycle: 'h23',
+      year: 'numeric',
+      month: '2-digit',
+      day: '2-digit',
+      hour: '2-digit',
+      minute: '2-digit',
+      second: '2-digit',
+    })
+    formatters.set(tz, f)
+  }
+  return f
+}
+
 /** Offset of `tz` from UTC at `instant`, in minutes (Asia/Shanghai: +480). */
 export function tzOffsetMinutes(instant: Date, tz: string): number {
-  const parts = new Intl.DateTimeFormat('en-US', {
-    timeZone: tz,
-    hourCycle: 'h23',
-    year: 'numeric',
-    month: '2-digit',
-    day: '2-digit',
-    hour: '2-digit',
-    minute: '2-digit',
-    second: '2-digit',
-  }).formatToParts(instant)
+  const parts = zoneFormatter(tz).formatToParts(instant)
   const get = (t: string) => Number(parts.find((p) => p.type === t)?.value)
   const asUtc = Date.UTC(get('year'), get('month') - 1, get('day'), get('hour'), get('minute'), get('second'))
   return Math.round((asUtc - Math.floor(instant.getTime() / 1000) * 1000) / 60_000)
