@@ -226,9 +226,11 @@ async function crawlSource(
   const base = { source, since: since.toISOString(), keywords: plan.keywords.length, stopReason: null, requests: 0, retries: 0, waitedMs: 0 }
   const conf = ctx.config.sources[source]
   if (!conf.enabled && !req.sources?.includes(source)) return { ...base, ...counts, status: 'disabled', runId: null, problems: [] }
-  const cookie = readCookie(ctx, source)
+  let cookie: string | null
   let browser: BrowserFetcher | null
   try {
+    // A configured credentials file that is missing, or a missing browser, fails this source only.
+    cookie = readCookie(ctx, source)
     browser = await browserFor(ctx, source)
   } catch (err) {
     const hint = (err as { hint?: string }).hint

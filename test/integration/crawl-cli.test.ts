@@ -156,6 +156,19 @@ describe('yuqing crawl weibo against the sample server', () => {
     expect(s.countMentions()).toBe(run.inserted)
     s.close()
   })
+
+  it('fails only the source whose configured credentials file is missing; the others are stored (exit 3)', async () => {
+    const cfg = config('news-missing-cookie', '    credentialsFile: no-such.cookie')
+    const r = await runCli(['crawl', '--config', cfg, '--json', '--since', '3d'], { timeoutMs: 60_000 })
+    expect(r.code, r.stderr).toBe(3)
+    const sum = parseJson(r)
+    const w = sum.sources.find((s: { source: string }) => s.source === 'weibo')
+    const n = sum.sources.find((s: { source: string }) => s.source === 'news')
+    expect(w.status).toBe('failed')
+    expect(w.problems[0]).toMatch(/credentialsFile: .*no-such\.cookie does not exist/)
+    expect(n.status).toBe('ok')
+    expect(n.inserted).toBeGreaterThan(0)
+  })
 })
 
 describe('yuqing crawl news against the sample server', () => {
