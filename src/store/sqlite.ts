@@ -192,6 +192,19 @@ export function publishedRangeSql(from: Date | undefined, to: Date | undefined, 
 /** Publication order (then id) that the day index delivers day by day; only a day's rows are sorted. */
 const PUBLISHED_ORDER = `${PUBLISHED_DAY('m')}, m.published_at, m.id`
 
+/** Runs `f`, retrying for up to `ms` while SQLite answers SQLITE_BUSY (sleeping 10–50 ms between tries). */
+function withBusyRetry<T>(f: () => T, ms: number): T {
+  const end = Date.now() + ms
+  for (let wait = 10; ; wait = Math.min(50, wait * 2)) {
+    try {
+      return f()
+    } catch (err) {
+      if ((err as { code?: string }).code !== 'SQLITE_BUSY' || Date.now() > end) throw err
+      Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, wait)
+    }
+  }
+}
+
 /** Checksum of a migration's SQL, recorded to notice edited migrations. */
 function checksum(sql: string): string {
   return createHash('sha256').update(sql).digest('hex').slice(0, 16)
@@ -223,7 +236,9 @@ export class SqliteStore {
       db = new Db(file, { readonly: opts.readonly ?? false, fileMustExist: opts.readonly ?? false })
       db.pragma(`busy_timeout = ${opts.busyTimeoutMs ?? 10_000}`)
       if (!opts.readonly) {
-        db.pragma('journal_mode = WAL')
+        // Switching a new file to WAL needs an exclusive lock and SQLite does not wait for it
+        // (no busy handler): two processes opening a fresh database at once retry here.
+        withBusyRetry(() => db.pragma('journal_mode = WAL'), opts.busyTimeoutMs ?? 10_000)
         db.pragma('synchronous = NORMAL')
       }
       db.pragma('cache_size = -65536') // 64 MiB: keeps index pages hot during bulk upserts

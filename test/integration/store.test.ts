@@ -35,6 +35,29 @@ function openTemp(): SqliteStore {
 }
 
 describe('migrations', () => {
+  it('opens a new database from several processes at once (the switch to WAL is retried while locked)', async () => {
+    const { spawn } = await import('node:child_process')
+    const { ensureBuilt, REPO_ROOT } = await import('../helpers/cli.js')
+    ensureBuilt()
+    const t = tmpDir()
+    cleanups.push(t.cleanup)
+    const script = `import { SqliteStore } from ${JSON.stringify(path.join(REPO_ROOT, 'dist/store/sqlite.js'))}
+try { SqliteStore.open(process.argv[1]).close(); console.log('ok') } catch (e) { console.log(e.message) }`
+    const open = (file: string) =>
+      new Promise<string>((resolve) => {
+        const c = spawn(process.execPath, ['--input-type=module', '-e', script, file], { stdio: ['ignore', 'pipe', 'inherit'] })
+        let out = ''
+        c.stdout.on('data', (d) => (out += d))
+        c.on('close', () => resolve(out.trim()))
+      })
+    const results: string[] = []
+    for (let round = 0; round < 12; round++) results.push(...(await Promise.all([0, 1, 2].map(() => open(path.join(t.dir, `r${round}.db`))))))
+    expect(results.filter((r) => r !== 'ok')).toEqual([])
+    const s = SqliteStore.open(path.join(t.dir, 'r0.db'), { readonly: true })
+    expect(s.status().version).toBe(LATEST_VERSION)
+    s.close()
+  })
+
   it('creates every table once, records the version, and is idempotent', () => {
     const s = openTemp()
     const tables = (s.db.prepare("select name from sqlite_schema where type in ('table') order by name").all() as Array<{ name: string }>).map((r) => r.name)
