@@ -179,6 +179,21 @@ export const jobSchema = z.strictObject({
 
 export const scheduleSchema = z.strictObject({
   timezone: timeZone.default('Asia/Shanghai'),
+  worker: z
+    .strictObject({
+      leaseSeconds: posInt(120, 3600).describe("A job's lease; a worker that stops renewing it (killed) loses the job after this long"),
+      heartbeatSeconds: posInt(30, 600).describe('How often the worker writes its heartbeat'),
+      graceSeconds: posInt(30, 3600).describe('On SIGTERM/SIGINT: how long running jobs get to commit their batch'),
+      logDir: z.string().min(1).default('logs').describe('Folder of worker.log (rotated at 10 MB, 5 kept)'),
+    })
+    .prefault({})
+    .describe('The long-running worker (`yuqing worker`)'),
+  backup: z
+    .strictObject({
+      dir: z.string().min(1).default('backups').describe('Folder for the backup job'),
+      keep: posInt(7, 1000).describe('Backups kept (the oldest are removed)'),
+    })
+    .prefault({}),
   jobs: z
     .array(jobSchema)
     .default([
@@ -188,6 +203,8 @@ export const scheduleSchema = z.strictObject({
       { name: 'daily-report', task: 'report-daily', cron: '30 7 * * *', enabled: true, jitterSeconds: 0, timeoutMinutes: 30 },
       { name: 'weekly-rank', task: 'rank-weekly', cron: '0 8 * * 1', enabled: true, jitterSeconds: 0, timeoutMinutes: 30 },
       { name: 'backup', task: 'backup', cron: '0 3 * * *', enabled: true, jitterSeconds: 0, timeoutMinutes: 60 },
+      { name: 'reanalyze', task: 'reanalyze', cron: '30 3 * * *', enabled: true, jitterSeconds: 0, timeoutMinutes: 120 },
+      { name: 'maintenance', task: 'maintenance', cron: '30 4 * * 0', enabled: true, jitterSeconds: 0, timeoutMinutes: 60 },
     ]),
 })
 

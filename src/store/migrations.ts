@@ -170,6 +170,54 @@ ALTER TABLE crawl_runs ADD COLUMN filtered INTEGER NOT NULL DEFAULT 0;
 ALTER TABLE crawl_runs ADD COLUMN stop_reason TEXT;
 `,
   },
+  {
+    // The worker (issue 5). job_runs of version 1 was never written; it is rebuilt with the
+    // cron time each run stands for (one run per job and time, across workers), how it was
+    // started, and the timeout status. Leases keep one run of a job at a time across
+    // processes; a lease not renewed by its holder expires. Workers write a heartbeat.
+    version: 5,
+    name: 'worker',
+    sql: `
+DROP TABLE job_runs;
+CREATE TABLE job_runs (
+  id            INTEGER PRIMARY KEY,
+  job           TEXT NOT NULL,
+  task          TEXT NOT NULL,
+  trigger       TEXT NOT NULL CHECK (trigger IN ('schedule', 'catch-up', 'manual')),
+  scheduled_for TEXT,                          -- the cron time (UTC) this run stands for; NULL when manual
+  started_at    TEXT NOT NULL,
+  finished_at   TEXT,
+  status        TEXT NOT NULL CHECK (status IN ('running', 'ok', 'partial', 'failed', 'timeout', 'aborted', 'skipped')),
+  worker_id     TEXT,
+  counts_json   TEXT,
+  error         TEXT
+);
+CREATE INDEX job_runs_job ON job_runs (job, started_at);
+CREATE INDEX job_runs_started ON job_runs (started_at);
+CREATE UNIQUE INDEX job_runs_slot ON job_runs (job, scheduled_for) WHERE scheduled_for IS NOT NULL;
+
+CREATE TABLE job_leases (
+  job         TEXT PRIMARY KEY,
+  holder      TEXT NOT NULL,                   -- worker id, or manual:<pid>@<host>
+  run_id      INTEGER,
+  acquired_at TEXT NOT NULL,
+  expires_at  TEXT NOT NULL
+);
+
+CREATE TABLE workers (
+  id             TEXT PRIMARY KEY,
+  pid            INTEGER NOT NULL,
+  host           TEXT NOT NULL,
+  started_at     TEXT NOT NULL,
+  heartbeat_at   TEXT NOT NULL,
+  stopped_at     TEXT,
+  state          TEXT NOT NULL CHECK (state IN ('running', 'stopping', 'stopped')),
+  running_json   TEXT NOT NULL DEFAULT '[]',   -- [{job, runId, since}]
+  next_job       TEXT,
+  next_at        TEXT
+);
+`,
+  },
 ]
 
 export const LATEST_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version

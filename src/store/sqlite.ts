@@ -13,6 +13,7 @@ import { parseIsoWithOffset, type MentionInput, INTERCHANGE_FIELDS } from '../co
 import { canonicalUrl } from '../core/url.js'
 import { P, prepareMention, type PreparedMention } from './prepare.js'
 import { adjacencyFilterSql, compilePlainQuery, indexTokens, termsHoldFunction } from './fts-tokens.js'
+import { JobStore } from './jobs.js'
 import { LATEST_VERSION, MIGRATIONS } from './migrations.js'
 
 type Database = BetterSqlite3.Database
@@ -260,6 +261,13 @@ export class SqliteStore {
     if (this.db.open) this.db.close()
   }
 
+  private jobStore: JobStore | undefined
+  /** The worker's tables: job runs, leases, heartbeats. */
+  jobs(): JobStore {
+    this.jobStore ??= new JobStore(this.db)
+    return this.jobStore
+  }
+
   private stmt(sql: string): Statement {
     let s = this.stmts.get(sql)
     if (!s) {
@@ -414,6 +422,14 @@ export class SqliteStore {
       .all() as Array<{ source: string; platform_id: string; n: number }>
     for (const d of dups) problems.push(`duplicate mention ${d.source}/${d.platform_id} ×${d.n}`)
     return { ok: problems.length === 0, problems }
+  }
+
+  /** Routine upkeep (the worker's maintenance job): quick_check, PRAGMA optimize, a WAL checkpoint. */
+  maintain(): { quickCheck: string; walPagesCheckpointed: number } {
+    const qc = (this.db.prepare('pragma quick_check').all() as Array<{ quick_check: string }>).map((r) => r.quick_check)
+    this.db.pragma('optimize')
+    const cp = this.db.pragma('wal_checkpoint(TRUNCATE)') as Array<{ checkpointed: number }>
+    return { quickCheck: qc.join('; '), walPagesCheckpointed: cp[0]?.checkpointed ?? 0 }
   }
 
   /** Rebuilds the full-text index if it drifted, then VACUUM and ANALYZE. */

@@ -1,4 +1,5 @@
 /** Small fixtures several test files share. */
+import { writeFileSync } from 'node:fs'
 
 /** A valid Weibo post in the interchange schema (as imported from JSONL). */
 export const WEIBO_POST = {
@@ -26,3 +27,34 @@ sources:
     rateLimit:
       concurrency: fast
 `
+
+/** Politeness with no waits, for crawls against the loopback sample server. */
+export const NO_WAITS = '{ minIntervalMs: 0, jitterMs: 0, restEvery: 0, maxRetries: 1 }'
+
+/**
+ * The workspace config the crawl and worker tests share: database `<name>.db`, 宝安区 (alias 宝安)
+ * watched, and `rest` (YAML from `sources:` on) below it. Written to `<dir>/<name>.yaml`; returns its path.
+ */
+export function sampleConfig(dir: string, name: string, rest: string): string {
+  const file = `${dir}/${name}.yaml`
+  writeFileSync(
+    file,
+    `database: { path: ${name}.db }
+regions:
+  - code: "440306"
+    name: 宝安区
+    aliases: [宝安]
+${rest}`,
+  )
+  return file
+}
+
+/** The m.weibo.cn source at `url` (the sample server), with no waits. */
+export function weiboAt(url: string, o: { maxPages?: number; hotComments?: number; extra?: string } = {}): string {
+  return `  weibo:
+    baseUrls: { api: "${url}" }
+    maxPages: ${o.maxPages ?? 10}
+    hotComments: ${o.hotComments ?? 3}
+    rateLimit: ${NO_WAITS}
+${o.extra ?? ''}`
+}

@@ -89,7 +89,7 @@ describe('init', () => {
 
     // --force rewrites the config but keeps the database and its rows.
     const d = new Database(p('ws', 'data', 'yuqing.db'))
-    d.prepare("insert into job_runs (job, started_at, status) values ('marker', '2026-11-25T00:00:00.000Z', 'ok')").run()
+    d.prepare("insert into job_runs (job, task, trigger, started_at, status) values ('marker', 'backup', 'manual', '2026-11-25T00:00:00.000Z', 'ok')").run()
     d.close()
     const f = await cli('init', 'ws', '--force')
     expect(f.code, f.stderr).toBe(0)

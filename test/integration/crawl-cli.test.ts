@@ -11,36 +11,28 @@ import { postsAbout } from '../../src/sample/data.js'
 import { startSampleServer, type SampleServer } from '../../src/sample/server.js'
 import { SqliteStore } from '../../src/store/sqlite.js'
 import { ensureBuilt, parseJson, runCli, tmpDir } from '../helpers/cli.js'
+import { NO_WAITS, sampleConfig, weiboAt } from '../helpers/fixtures.js'
 
 let ws: { dir: string; cleanup: () => void }
 let server: SampleServer
 
 function config(name: string, extra = ''): string {
-  const file = path.join(ws.dir, `${name}.yaml`)
-  writeFileSync(
-    file,
-    `database: { path: ${name}.db }
-regions:
-  - code: "440306"
-    name: 宝安区
-    aliases: [宝安]
-sources:
-  weibo:
-    baseUrls: { api: "${server.url}" }
-    maxPages: 10
-    hotComments: 3
-    rateLimit: { minIntervalMs: 0, jitterMs: 0, restEvery: 0, maxRetries: 1 }
-${extra}
+  const news = name.startsWith('news')
+  const engines = name.startsWith('news-engines')
+  return sampleConfig(
+    ws.dir,
+    name,
+    `sources:
+${weiboAt(server.url, { extra })}
   news:
-    enabled: ${name.startsWith('news') ? 'true' : 'false'}
-    feeds: ${name.startsWith('news-engines') ? '[]' : `["${server.url}/rss/scroll-news.xml"]`}
-    engines: ${name.startsWith('news-engines') ? '[baidu, sogou, so360]' : '[]'}
+    enabled: ${news}
+    feeds: ${engines ? '[]' : `["${server.url}/rss/scroll-news.xml"]`}
+    engines: ${engines ? '[baidu, sogou, so360]' : '[]'}
     baseUrls: { baidu: "${server.url}", sogou: "${server.url}", so360: "${server.url}" }
     maxPages: 2
-    rateLimit: { minIntervalMs: 0, jitterMs: 0, restEvery: 0, maxRetries: 1 }
+    rateLimit: ${NO_WAITS}
 `,
   )
-  return file
 }
 
 beforeAll(async () => {

@@ -3,13 +3,13 @@
  * a database that passes `db check`, and the next run finishes the job: every expected post
  * once, comments only with their post, the killed run marked aborted.
  */
-import { writeFileSync } from 'node:fs'
 import path from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { postsAbout } from '../../src/sample/data.js'
 import { startSampleServer, type SampleServer } from '../../src/sample/server.js'
 import { SqliteStore } from '../../src/store/sqlite.js'
 import { ensureBuilt, killWhen, parseJson, runCli, tmpDir } from '../helpers/cli.js'
+import { sampleConfig, weiboAt } from '../helpers/fixtures.js'
 
 let ws: { dir: string; cleanup: () => void }
 let server: SampleServer
@@ -27,24 +27,8 @@ afterAll(async () => {
 
 describe('yuqing crawl killed with SIGKILL', () => {
   it('keeps every page it stored, and the next run completes the window without duplicates', async () => {
-    const cfg = path.join(ws.dir, 'k.yaml')
+    const cfg = sampleConfig(ws.dir, 'k', `sources:\n${weiboAt(server.url)}  news: { enabled: false }\n`)
     const db = path.join(ws.dir, 'k.db')
-    writeFileSync(
-      cfg,
-      `database: { path: k.db }
-regions:
-  - code: "440306"
-    name: 宝安区
-    aliases: [宝安]
-sources:
-  weibo:
-    baseUrls: { api: "${server.url}" }
-    maxPages: 10
-    hotComments: 3
-    rateLimit: { minIntervalMs: 0, jitterMs: 0, restEvery: 0, maxRetries: 1 }
-  news: { enabled: false }
-`,
-    )
     const args = ['crawl', 'weibo', '--config', cfg, '--since', '4d']
     const posts = (s: SqliteStore) => (s.db.prepare(`select count(*) n from mentions where platform_id not like 'c%'`).get() as { n: number }).n
     const seen = await killWhen(args, db, posts, 8, 60_000)

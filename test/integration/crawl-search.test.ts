@@ -16,6 +16,7 @@ import { startSampleServer, type SampleServer } from '../../src/sample/server.js
 import { searchTimeText } from '../../src/sample/weibo-search.js'
 import { SqliteStore } from '../../src/store/sqlite.js'
 import { ensureBuilt, parseJson, runCli, tmpDir } from '../helpers/cli.js'
+import { sampleConfig } from '../helpers/fixtures.js'
 
 const chromium = findChromium(undefined, process.env)
 if (!chromium) console.warn('crawl-search: skipped, Chromium is not installed (apt-get install chromium fonts-wqy-zenhei, or set YUQING_CHROMIUM)')
@@ -27,16 +28,11 @@ const BUDGET = 4
 
 function config(name: string, cookie: string | null, opts: { weibo?: boolean; search?: boolean } = {}): string {
   if (cookie !== null) writeFileSync(path.join(ws.dir, `${name}.cookie`), `${cookie}\n`, { mode: 0o600 })
-  const file = path.join(ws.dir, `${name}.yaml`)
   const fast = '{ minIntervalMs: 0, jitterMs: 0, restEvery: 0, maxRetries: 1, timeoutMs: 15000 }'
-  writeFileSync(
-    file,
-    `database: { path: ${name}.db }
-regions:
-  - code: "440306"
-    name: 宝安区
-    aliases: [宝安]
-sources:
+  return sampleConfig(
+    ws.dir,
+    name,
+    `sources:
   weibo:
     enabled: ${opts.weibo ? 'true' : 'false'}
     baseUrls: { api: "${server.url}" }
@@ -50,7 +46,6 @@ ${cookie !== null ? `    credentialsFile: ${name}.cookie\n` : ''}    rateLimit: 
     enabled: false
 `,
   )
-  return file
 }
 
 const searchRequests = (from: number) => server.requests.slice(from).filter((r) => r.path.startsWith('/weibo?'))
