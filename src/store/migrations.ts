@@ -218,6 +218,51 @@ CREATE TABLE workers (
 );
 `,
   },
+  {
+    // Alerts (issue 5). The v1 table was never written; rebuilt with a dedup key (one alert per
+    // rule and story cluster, or per region and day for spikes), its notification times, and
+    // one row per channel delivery with attempts, the next retry and the last error.
+    version: 6,
+    name: 'alerts',
+    sql: `
+DROP TABLE alerts;
+CREATE TABLE alerts (
+  id               INTEGER PRIMARY KEY,
+  rule             TEXT NOT NULL CHECK (rule IN ('negative-spike', 'high-reach', 'sensitive-word', 'crawler-health')),
+  dedup_key        TEXT NOT NULL UNIQUE,
+  region_code      TEXT,
+  cluster_id       INTEGER,
+  severity         TEXT NOT NULL CHECK (severity IN ('info', 'warning', 'critical')),
+  title            TEXT NOT NULL,
+  detail           TEXT,
+  evidence_json    TEXT NOT NULL DEFAULT '[]',  -- mention ids
+  created_at       TEXT NOT NULL,
+  updated_at       TEXT NOT NULL,
+  last_notified_at TEXT,
+  notify_count     INTEGER NOT NULL DEFAULT 0,
+  status           TEXT NOT NULL DEFAULT 'open' CHECK (status IN ('open', 'acked', 'resolved')),
+  acked_at         TEXT,
+  acked_by         TEXT
+);
+CREATE INDEX alerts_created ON alerts (created_at);
+CREATE INDEX alerts_open ON alerts (status, last_notified_at);
+
+CREATE TABLE alert_deliveries (
+  id              INTEGER PRIMARY KEY,
+  alert_id        INTEGER NOT NULL REFERENCES alerts (id) ON DELETE CASCADE,
+  channel         TEXT NOT NULL,               -- the channel's name (never its URL or secret)
+  round           INTEGER NOT NULL,            -- 1 = first notice, 2+ = re-notices
+  status          TEXT NOT NULL CHECK (status IN ('pending', 'sent', 'failed')),
+  attempts        INTEGER NOT NULL DEFAULT 0,
+  next_attempt_at TEXT NOT NULL,
+  last_error      TEXT,
+  sent_at         TEXT,
+  created_at      TEXT NOT NULL,
+  UNIQUE (alert_id, channel, round)
+);
+CREATE INDEX alert_deliveries_due ON alert_deliveries (status, next_attempt_at);
+`,
+  },
 ]
 
 export const LATEST_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version

@@ -13,6 +13,7 @@ import { parseIsoWithOffset, type MentionInput, INTERCHANGE_FIELDS } from '../co
 import { canonicalUrl } from '../core/url.js'
 import { P, prepareMention, type PreparedMention } from './prepare.js'
 import { adjacencyFilterSql, compilePlainQuery, indexTokens, termsHoldFunction } from './fts-tokens.js'
+import { AlertStore } from './alerts.js'
 import { JobStore } from './jobs.js'
 import { LATEST_VERSION, MIGRATIONS } from './migrations.js'
 
@@ -259,6 +260,13 @@ export class SqliteStore {
 
   close(): void {
     if (this.db.open) this.db.close()
+  }
+
+  private alertStore: AlertStore | undefined
+  /** The alert tables, and the reads the alert rules need. */
+  alerts(): AlertStore {
+    this.alertStore ??= new AlertStore(this.db)
+    return this.alertStore
   }
 
   private jobStore: JobStore | undefined
