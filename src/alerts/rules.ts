@@ -9,8 +9,9 @@
  *   with ≥ followers, or by official media (央媒/省媒). One alert per region and story cluster.
  * - sensitive-word: a text of the region containing a word of a configured category. One per
  *   category, region and story cluster.
- * - crawler-health: a source's latest run stopped because it needs a cookie, hit a captcha, was
- *   throttled or paused by its breaker, or failed. One per source, reason and local day.
+ * - crawler-health: a source's latest run (of the last 24 h) stopped because it needs a cookie,
+ *   hit a captcha, was throttled or paused by its breaker, or failed. One per source, reason and
+ *   local day.
  */
 import { isoWithOffset } from '../core/time.js'
 import type { AlertCandidate, RuleMention } from '../store/alerts.js'
@@ -177,6 +178,8 @@ export function crawlerHealth(runs: ReadonlyArray<{ source: string; status: stri
   const out: AlertCandidate[] = []
   for (const r of runs) {
     if (r.status !== 'failed' && r.status !== 'partial') continue
+    // Only a recent run speaks for the source's health (a source disabled since is not failing).
+    if (now.getTime() - Date.parse(r.finishedAt ?? r.startedAt) > 86_400_000) continue
     if (r.status === 'partial' && !r.stopReason) continue // a few failed pages: not a health problem
     const reason = r.stopReason ?? 'failed'
     out.push({

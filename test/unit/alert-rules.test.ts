@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest'
 import { dingtalkSign, feishuSign, channelNames } from '../../src/alerts/channels.js'
 import { escapeHtml, escapeMarkdown, safeUrl } from '../../src/alerts/message.js'
-import { inQuietHours, negativeSpikes, poissonTail, quietHoursEnd } from '../../src/alerts/rules.js'
+import { crawlerHealth, inQuietHours, negativeSpikes, poissonTail, quietHoursEnd } from '../../src/alerts/rules.js'
 import type { RuleMention } from '../../src/store/alerts.js'
 
 describe('poissonTail', () => {
@@ -77,5 +77,25 @@ describe('robot signatures and escaping', () => {
     expect(safeUrl('javascript:alert(1)')).toBeNull()
     expect(safeUrl('file:///etc/passwd')).toBeNull()
     expect(safeUrl('https://m.weibo.cn/detail/1')).toBe('https://m.weibo.cn/detail/1')
+  })
+})
+
+describe('crawlerHealth', () => {
+  const now = new Date('2026-12-02T02:00:00Z')
+  const run = (o: Partial<{ source: string; status: string; stopReason: string | null; hoursAgo: number }>) => {
+    const at = new Date(now.getTime() - (o.hoursAgo ?? 1) * 3_600_000).toISOString()
+    return { source: o.source ?? 'weibo', status: o.status ?? 'failed', stopReason: o.stopReason ?? null, error: null, startedAt: at, finishedAt: at }
+  }
+  it('alerts on a recent run that needs its cookie, hit a captcha or failed; not on an old one, an ok one, or a few failed pages', () => {
+    const got = crawlerHealth(
+      [run({ stopReason: 'needs-cookie' }), run({ source: 'news', status: 'partial', stopReason: 'throttled' }), run({ source: 'weibo-search', hoursAgo: 30 }), run({ source: 'x', status: 'ok' }), run({ source: 'y', status: 'partial' })],
+      now,
+      { enabled: true },
+      'Asia/Shanghai',
+    )
+    expect(got.map((a) => [a.dedupKey, a.severity])).toEqual([
+      ['crawler-health:weibo:needs-cookie:2026-12-02', 'critical'],
+      ['crawler-health:news:throttled:2026-12-02', 'warning'],
+    ])
   })
 })
