@@ -11,6 +11,7 @@ import { apiHeaders, weiboEndpoints } from '../crawlers/weibo/endpoints.js'
 import { DESKTOP_UA, searchUrl } from '../crawlers/weibo-search/endpoints.js'
 import { cookiePath, readCookie } from './auth.js'
 import type { AppContext } from './context.js'
+import { isoWithOffset } from '../core/time.js'
 
 export interface SourceInfo {
   source: SourceId
@@ -34,7 +35,7 @@ export function listSources(ctx: AppContext): SourceInfo[] {
       ...(source === 'news' ? { feeds: [...ctx.config.sources.news.feeds] } : {}),
       rateLimit: { ...c.rateLimit },
       cookieStored: source === 'news' ? false : existsSync(cookiePath(ctx, source)),
-      lastRun: last ? { status: last.status, startedAt: last.started_at, finishedAt: last.finished_at, pages: last.pages, inserted: last.inserted, errors: last.errors, stopReason: last.stop_reason } : null,
+      lastRun: last ? { status: last.status, startedAt: isoWithOffset(new Date(last.started_at), ctx.config.report.timezone), finishedAt: last.finished_at ? isoWithOffset(new Date(last.finished_at), ctx.config.report.timezone) : null, pages: last.pages, inserted: last.inserted, errors: last.errors, stopReason: last.stop_reason } : null,
     }
   })
 }

@@ -97,6 +97,9 @@ describe('yuqing crawl weibo against the sample server', () => {
     const w2 = parseJson(again).sources[0]
     expect(w2).toMatchObject({ status: 'ok', inserted: 0, updated: 0 })
     expect(w2.unchanged).toBeGreaterThan(0)
+    // `sources list` reports the last run in the report time zone.
+    const list = parseJson(await runCli(['sources', 'list', '--config', cfg, '--json']))
+    expect(list.find((x: { source: string }) => x.source === 'weibo').lastRun).toMatchObject({ status: 'ok', startedAt: expect.stringMatching(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\+08:00$/) })
   })
 
   it('--dry-run fetches and filters but stores nothing', async () => {
