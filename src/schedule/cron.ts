@@ -59,13 +59,17 @@ export function cronTimes(expression: string, timezone: string): CronTimes {
     matches: (at) => matcher.match(new Date(Math.floor(at.getTime() / 1000) * 1000)),
     next,
     previous(at, withinMs) {
-      // Walk forward from the start of the window; the last time ≤ at wins.
-      let t = next(new Date(at.getTime() - withinMs - 1))
-      if (t.getTime() > at.getTime()) return null
-      for (;;) {
-        const n = next(t)
-        if (n.getTime() > at.getTime()) return t
-        t = n
+      // Look back over windows doubling from one step until one holds a time, then walk forward
+      // in it: a few steps whether the job runs every second or once a year.
+      const end = at.getTime()
+      for (let w = step; ; w *= 2) {
+        const span = Math.min(w, withinMs)
+        let t = next(new Date(end - span - 1))
+        if (t.getTime() <= end) {
+          for (let n = next(t); n.getTime() <= end; n = next(n)) t = n
+          return t
+        }
+        if (span >= withinMs) return null
       }
     },
   }
