@@ -9,7 +9,7 @@ export interface Migration {
   name: string
   sql: string
   /** Work SQL cannot do, run after `sql` in the same transaction (part of the checksum's promise: never edit). */
-  after?: 'rebuild-fts'
+  after?: 'rebuild-fts' | 'rebuild-rollups'
 }
 
 export const MIGRATIONS: Migration[] = [
@@ -262,6 +262,42 @@ CREATE TABLE alert_deliveries (
 );
 CREATE INDEX alert_deliveries_due ON alert_deliveries (status, next_attempt_at);
 `,
+  },
+  {
+    // Rollups for rankings and reports (issue 6), maintained at ingest by rollups.ts: one row
+    // per Asia/Shanghai day × region × source × sentiment, and per day × region × story cluster.
+    // Kept by deltas (a mention's old contribution out, its new one in, in the writing
+    // transaction), so they never need a full scan; rebuilt from the base tables here.
+    version: 7,
+    name: 'rollups',
+    sql: `
+CREATE TABLE rollup_day (
+  day         TEXT NOT NULL,                   -- YYYY-MM-DD, Asia/Shanghai
+  region_code TEXT NOT NULL,
+  source      TEXT NOT NULL,
+  sentiment   TEXT NOT NULL,                   -- pos, neu, neg, none (not analysed)
+  mentions    INTEGER NOT NULL,
+  stories     INTEGER NOT NULL,                -- mentions that start their story cluster
+  reposts     INTEGER NOT NULL,
+  comments    INTEGER NOT NULL,
+  likes       INTEGER NOT NULL,
+  weight      REAL NOT NULL,                   -- Σ tier·(1+ln(1+r+c+l))·confidence (美誉度 votes)
+  PRIMARY KEY (day, region_code, source, sentiment)
+) WITHOUT ROWID;
+CREATE TABLE rollup_cluster (
+  day            TEXT NOT NULL,
+  region_code    TEXT NOT NULL,
+  cluster_id     INTEGER NOT NULL,
+  mentions       INTEGER NOT NULL,
+  neg            INTEGER NOT NULL,
+  pos            INTEGER NOT NULL,
+  engagement     INTEGER NOT NULL,             -- Σ reposts + comments + likes
+  official_media INTEGER NOT NULL,             -- mentions from 央媒/省媒/市媒
+  PRIMARY KEY (day, region_code, cluster_id)
+) WITHOUT ROWID;
+CREATE INDEX mentions_author_name ON mentions (author_name) WHERE author_name IS NOT NULL;
+`,
+    after: 'rebuild-rollups',
   },
 ]
 

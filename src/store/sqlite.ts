@@ -13,6 +13,7 @@ import { parseIsoWithOffset, type MentionInput, INTERCHANGE_FIELDS } from '../co
 import { canonicalUrl } from '../core/url.js'
 import { P, prepareMention, type PreparedMention } from './prepare.js'
 import { adjacencyFilterSql, compilePlainQuery, indexTokens, termsHoldFunction } from './fts-tokens.js'
+import { Rollups, registerRollupFunctions } from './rollups.js'
 import { AlertStore } from './alerts.js'
 import { JobStore } from './jobs.js'
 import { LATEST_VERSION, MIGRATIONS } from './migrations.js'
@@ -269,6 +270,13 @@ export class SqliteStore {
     return this.alertStore
   }
 
+  private rollupStore: Rollups | undefined
+  /** The ingest-maintained rollups (rollups.ts). */
+  rollups(): Rollups {
+    this.rollupStore ??= new Rollups(this.db)
+    return this.rollupStore
+  }
+
   private jobStore: JobStore | undefined
   /** The worker's tables: job runs, leases, heartbeats. */
   jobs(): JobStore {
@@ -335,6 +343,7 @@ export class SqliteStore {
         if (this.db.prepare('select 1 from schema_migrations where version = ?').get(m.version)) return false
         this.db.exec(m.sql)
         if (m.after === 'rebuild-fts') this.fillFts()
+        if (m.after === 'rebuild-rollups') new Rollups(this.db).rebuild()
         this.db
           .prepare('insert into schema_migrations (version, name, checksum, applied_at) values (?, ?, ?, ?)')
           .run(m.version, m.name, checksum(m.sql), new Date().toISOString())
@@ -433,11 +442,12 @@ export class SqliteStore {
   }
 
   /** Routine upkeep (the worker's maintenance job): quick_check, PRAGMA optimize, a WAL checkpoint. */
-  maintain(): { quickCheck: string; walPagesCheckpointed: number } {
+  maintain(): { quickCheck: string; walPagesCheckpointed: number; rollupRowsPruned: number } {
+    const rollupRowsPruned = this.rollups().prune()
     const qc = (this.db.prepare('pragma quick_check').all() as Array<{ quick_check: string }>).map((r) => r.quick_check)
     this.db.pragma('optimize')
     const cp = this.db.pragma('wal_checkpoint(TRUNCATE)') as Array<{ checkpointed: number }>
-    return { quickCheck: qc.join('; '), walPagesCheckpointed: cp[0]?.checkpointed ?? 0 }
+    return { quickCheck: qc.join('; '), walPagesCheckpointed: cp[0]?.checkpointed ?? 0, rollupRowsPruned }
   }
 
   /** Rebuilds the full-text index if it drifted, then VACUUM and ANALYZE. */
@@ -672,7 +682,9 @@ export class SqliteStore {
       if (other && other.id !== target.id)
         return { status: 'rejected', reason: `platformId matches mention ${target.id} but url matches mention ${other.id}` }
     }
+    this.rollups().apply([target.id], -1)
     this.stmt(SQL.update).run(...p.slice(P.platformId, P.contentHash + 1), now, now, target.id)
+    this.rollups().apply([target.id], 1)
     this.stmt(SQL.ftsDelete).run(target.id)
     this.stmt(SQL.ftsInsert).run(target.id, title, text)
     return { status: 'updated', id: target.id }
@@ -752,12 +764,15 @@ export class SqliteStore {
         topics_json = excluded.topics_json, simhash = excluded.simhash, cluster_id = excluded.cluster_id, analyzed_at = excluded.analyzed_at`)
     const del = this.stmt('delete from mention_regions where mention_id = ?')
     const ins = this.stmt('insert into mention_regions (mention_id, region_code, evidence, confidence) values (?, ?, ?, ?)')
+    const ids = rows.map((r) => r.mentionId)
     this.db.transaction(() => {
+      this.rollups().apply(ids, -1)
       for (const r of rows) {
         up.run(r.mentionId, r.sentiment.score, r.sentiment.label, r.sentiment.confidence, r.version, JSON.stringify(r.keywords), JSON.stringify(r.topics), r.simhash, r.clusterId, now)
         del.run(r.mentionId)
         for (const g of r.regions) ins.run(r.mentionId, g.code, g.evidence, g.confidence)
       }
+      this.rollups().apply(ids, 1)
     }).immediate()
   }
 
@@ -895,6 +910,7 @@ export interface CrawlRunRow extends CrawlRunCounts {
  */
 function registerFunctions(db: Database): void {
   db.function('yq_terms_hold', { deterministic: true }, termsHoldFunction())
+  registerRollupFunctions(db)
 }
 
 /** The fields a stored row gives as they are, in interchange order (source … authorVerified). */

@@ -1,0 +1,91 @@
+/**
+ * Rollups (migration 7): what rankings and reports read instead of scanning mentions.
+ *
+ * A mention attributed to regions contributes, per region, one unit to rollup_day (its local
+ * day × source × sentiment) and one to rollup_cluster (its day × story cluster). Writers keep
+ * the rollups exact by deltas inside their own transaction: `apply(ids, -1)` before a mention's
+ * analysis, regions or engagement change, `apply(ids, +1)` after. The day is the Asia/Shanghai
+ * calendar day (UTC+8, no daylight saving), the reports' day.
+ */
+import type BetterSqlite3 from 'better-sqlite3'
+import { isOfficialMedia } from '../alerts/media.js'
+
+type Database = BetterSqlite3.Database
+
+/** SQL for a mention's local day (Asia/Shanghai) from its UTC ISO `published_at`. */
+export const LOCAL_DAY_SQL = (col: string) => `date(${col}, '+8 hours')`
+
+/** Source weight of a vote (INDEX.md 1.1 B): 央媒 ×2, 省媒 ×1.5, others ×1. */
+export function sourceTier(authorName: string | null, url: string | null): number {
+  const m = isOfficialMedia(authorName, url)
+  return m?.tier === '央媒' ? 2 : m?.tier === '省媒' ? 1.5 : 1
+}
+
+export function registerRollupFunctions(db: Database): void {
+  db.function('yq_tier', { deterministic: true }, (name: unknown, url: unknown) => sourceTier(typeof name === 'string' ? name : null, typeof url === 'string' ? url : null))
+  db.function('yq_official_media', { deterministic: true }, (name: unknown, url: unknown) =>
+    isOfficialMedia(typeof name === 'string' ? name : null, typeof url === 'string' ? url : null) ? 1 : 0,
+  )
+}
+
+/** The contribution rows of the mentions `from` selects (it must bind m and mr), times `:sign`. */
+function daySql(from: string): string {
+  const eng = 'coalesce(m.reposts, 0) + coalesce(m.comments, 0) + coalesce(m.likes, 0)'
+  return `insert into rollup_day (day, region_code, source, sentiment, mentions, stories, reposts, comments, likes, weight)
+    select ${LOCAL_DAY_SQL('m.published_at')}, mr.region_code, m.source, coalesce(a.sentiment_label, 'none'),
+      :sign * count(*), :sign * sum(a.cluster_id is null or a.cluster_id = m.id),
+      :sign * sum(coalesce(m.reposts, 0)), :sign * sum(coalesce(m.comments, 0)), :sign * sum(coalesce(m.likes, 0)),
+      :sign * sum(case when a.sentiment_label in ('pos', 'neg')
+        then yq_tier(m.author_name, m.url) * (1 + ln(1 + ${eng})) * coalesce(a.sentiment_confidence, 1) else 0 end)
+    ${from} left join analyses a on a.mention_id = m.id
+    where true group by 1, 2, 3, 4
+    on conflict (day, region_code, source, sentiment) do update set
+      mentions = mentions + excluded.mentions, stories = stories + excluded.stories, reposts = reposts + excluded.reposts,
+      comments = comments + excluded.comments, likes = likes + excluded.likes, weight = weight + excluded.weight`
+}
+
+function clusterSql(from: string): string {
+  return `insert into rollup_cluster (day, region_code, cluster_id, mentions, neg, pos, engagement, official_media)
+    select ${LOCAL_DAY_SQL('m.published_at')}, mr.region_code, coalesce(a.cluster_id, m.id),
+      :sign * count(*), :sign * sum(a.sentiment_label = 'neg'), :sign * sum(a.sentiment_label = 'pos'),
+      :sign * sum(coalesce(m.reposts, 0) + coalesce(m.comments, 0) + coalesce(m.likes, 0)),
+      :sign * sum(yq_official_media(m.author_name, m.url))
+    ${from} left join analyses a on a.mention_id = m.id
+    where true group by 1, 2, 3
+    on conflict (day, region_code, cluster_id) do update set
+      mentions = mentions + excluded.mentions, neg = neg + excluded.neg, pos = pos + excluded.pos,
+      engagement = engagement + excluded.engagement, official_media = official_media + excluded.official_media`
+}
+
+const BY_IDS = 'from json_each(:ids) j join mentions m on m.id = j.value join mention_regions mr on mr.mention_id = m.id'
+const ALL = 'from mention_regions mr join mentions m on m.id = mr.mention_id'
+
+export class Rollups {
+  private readonly day: BetterSqlite3.Statement
+  private readonly cluster: BetterSqlite3.Statement
+
+  constructor(private readonly db: Database) {
+    this.day = db.prepare(daySql(BY_IDS))
+    this.cluster = db.prepare(clusterSql(BY_IDS))
+  }
+
+  /** Adds (sign 1) or removes (sign -1) these mentions' contributions. Call inside the writer's transaction. */
+  apply(ids: readonly number[], sign: 1 | -1): void {
+    if (!ids.length) return
+    const json = JSON.stringify(ids)
+    this.day.run({ ids: json, sign })
+    this.cluster.run({ ids: json, sign })
+  }
+
+  /** Recomputes every rollup from the base tables (migration 7; `db maintenance` repairs). */
+  rebuild(): void {
+    this.db.exec('delete from rollup_day; delete from rollup_cluster;')
+    this.db.prepare(daySql(ALL)).run({ sign: 1 })
+    this.db.prepare(clusterSql(ALL)).run({ sign: 1 })
+  }
+
+  /** Drops rows whose contributions all went away. */
+  prune(): number {
+    return this.db.prepare('delete from rollup_day where mentions <= 0').run().changes + this.db.prepare('delete from rollup_cluster where mentions <= 0').run().changes
+  }
+}
