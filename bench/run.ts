@@ -11,7 +11,8 @@
  *  - `yuqing crawl weibo` against the sample server with 20 ms latency at a configured 50
  *    requests/s over 10,000 pages: achieved rate, peak RSS (bench/crawl.ts).
  * Options: --rows N (default 1,000,000); --pages N (crawl, default 10,000); --only crawl (just
- * the crawl, written to bench/out/crawl.json) or --only foundation (everything but the crawl).
+ * the crawl, written to bench/out/crawl.json), --only foundation (everything but the crawl and
+ *  the ranking) or --only rank (bench/rank.ts: 5,000,000 generated mentions, 3,000 regions, 90 days).
  * Writes bench/out/foundation.json.
  */
 import { spawn } from 'node:child_process'
@@ -22,6 +23,7 @@ import { fileURLToPath } from 'node:url'
 import { writeJsonl } from '../test/helpers/generate.js'
 import { SqliteStore } from '../src/store/sqlite.js'
 import { benchCrawl, printCrawl } from './crawl.js'
+import { benchRank, printRank } from './rank.js'
 import { pollMemory } from './memory.js'
 import { benchNlp } from './nlp.js'
 
@@ -37,7 +39,7 @@ const PAGES = arg('--pages', 10_000)
 const ONLY = (() => {
   const i = process.argv.indexOf('--only')
   const v = i > 0 ? process.argv[i + 1] : undefined
-  if (v !== undefined && v !== 'crawl' && v !== 'foundation') throw new Error(`--only ${v}: one of crawl, foundation`)
+  if (v !== undefined && v !== 'crawl' && v !== 'foundation' && v !== 'rank') throw new Error(`--only ${v}: one of crawl, foundation, rank`)
   return v
 })()
 const CRAWL = { pages: PAGES, rate: 50, latencyMs: 20 }
@@ -209,5 +211,17 @@ async function main(): Promise<void> {
   }
 }
 
+/** `--only rank`: the ranking over 5,000,000 generated mentions (bench/rank.ts), to bench/out/rank.json. */
+function rankOnly(): void {
+  const r = benchRank({ mentions: arg('--mentions', 5_000_000), regions: 3000, days: 90 })
+  for (const v of printRank(r)) console.log(v)
+  mkdirSync(path.join(root, 'bench', 'out'), { recursive: true })
+  writeFileSync(path.join(root, 'bench', 'out', 'rank.json'), JSON.stringify({ node: process.version, cpus: os.cpus().length, date: new Date().toISOString(), rank: r }, null, 2) + '\n')
+}
+
 if (ONLY === 'crawl') await crawlOnly()
-else await main()
+else if (ONLY === 'rank') rankOnly()
+else {
+  await main()
+  if (ONLY === undefined) rankOnly()
+}
