@@ -244,3 +244,49 @@ describe('yuqing rank on a hand-computed database', () => {
     }
   })
 })
+
+describe('回应力 with configured official accounts', () => {
+  let ws2: { dir: string; cleanup: () => void }
+  let cfg2: string
+  const T0 = Date.parse('2026-11-30T01:00:00Z')
+  beforeAll(() => {
+    ws2 = tmpDir()
+    cfg2 = path.join(ws2.dir, 'yuqing.yaml')
+    writeFileSync(cfg2, 'database: { path: r.db }\nregions:\n  - code: "440306"\n    officialAccounts: [{ name: 深圳宝安发布 }]\n  - code: "440305"\n')
+    const store = SqliteStore.open(path.join(ws2.dir, 'r.db'))
+    const rows: Array<{ region: string; label: Label; at: number; author?: string; story?: boolean; eng?: [number, number, number] }> = []
+    for (let i = 0; i < 3; i++) rows.push({ region: '440306', label: 'neg', at: T0 + i * 60_000, story: true })
+    rows.push({ region: '440306', label: 'neu', at: T0 + 2 * 3_600_000, author: '深圳宝安发布', eng: [10, 5, 20] })
+    for (let i = 0; i < 8; i++) rows.push({ region: '440306', label: 'pos', at: T0 + i * 60_000 })
+    for (let i = 0; i < 12; i++) rows.push({ region: '440305', label: 'pos', at: T0 + i * 60_000 })
+    const sum = store.upsertMentions(
+      rows.map((r, i) => {
+        const v = validateInterchange({ source: 'weibo', platformId: `q${i}`, text: `第 ${i} 条`, authorName: r.author ?? '市民', publishedAt: new Date(r.at).toISOString(), reposts: r.eng?.[0] ?? 0, comments: r.eng?.[1] ?? 0, likes: r.eng?.[2] ?? 0 })
+        if (!v.ok) throw new Error(v.reason)
+        return v.mention
+      }),
+    )
+    const ids = sum.outcomes.map((o) => o.id!)
+    store.saveAnalyses(rows.map((r, i) => ({ mentionId: ids[i]!, version: 't', sentiment: { score: 0, label: r.label, confidence: 1 }, keywords: [], topics: [], simhash: null, clusterId: r.story ? ids[0]! : null, regions: [{ code: r.region, evidence: 't', confidence: 1 }] })))
+    store.close()
+  })
+  afterAll(() => ws2?.cleanup())
+
+  it('counts a response by the region’s account within 48 h, with its latency and BCI; a region without accounts drops the dimension', async () => {
+    const r = parseJson(await runCli(['rank', '--config', cfg2, '--period', 'day', '--date', '2026-11-30', '--explain', '440306', '--json']))
+    // One net-negative story (3 negative posts); 深圳宝安发布 posted about 宝安 2 h after its first post.
+    expect(r.explain.inputs.responsiveness).toEqual({ negativeClusters: 1, responded: 1, medianLatencyHours: 2, posts: 1, reposts: 10, comments: 5, likes: 20 })
+    const a = r.rows.find((x: any) => x.code === '440306')
+    const d = a.dimensions.responsiveness
+    expect(d.d1).toBe(1)
+    expect(d.d2).toBeCloseTo(1 / (1 + 2 / 24), 12)
+    // D3 = BCI = (0.2·ln 2 + 0.8·(0.4·ln 11 + 0.4·ln 6 + 0.2·ln 21))·160; the only region with accounts → scaled 50 of 100
+    expect(d.d3).toBeCloseTo((0.2 * Math.log(2) + 0.8 * (0.4 * Math.log(11) + 0.4 * Math.log(6) + 0.2 * Math.log(21))) * 160, 10)
+    expect(d.raw).toBeCloseTo(0.4 * 1 + 0.3 * (1 / (1 + 2 / 24)) + 0.3 * 0.5, 12)
+    expect(d.weight).toBe(0.1)
+    const b = r.rows.find((x: any) => x.code === '440305')
+    expect(b.dimensions.responsiveness).toBeNull()
+    expect(b.flags).toContain('回应力未计')
+    expect(b.dimensions.visibility.weight).toBeCloseTo(0.3 / 0.9, 12)
+  })
+})
