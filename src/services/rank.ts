@@ -117,7 +117,7 @@ export function regionInputs(ctx: AppContext, store: SqliteStore, from: string, 
   // Sensitive words, checked on each risk cluster's first mention (the cluster id is its id).
   const isSensitive = sensitiveMatcher(ctx.config.alerts.sensitiveWords)
   const sensitive = new Set<number>()
-  const ids = [...new Set(clusters.map((c) => c.clusterId))]
+  const ids = Object.keys(ctx.config.alerts.sensitiveWords).length ? [...new Set(clusters.map((c) => c.clusterId))] : []
   const headStmt = db.prepare(`select m.id as id, coalesce(m.title, '') || ' ' || m.text as t from json_each(?) j join mentions m on m.id = j.value`)
   for (let i = 0; i < ids.length; i += 500)
     for (const h of headStmt.all(JSON.stringify(ids.slice(i, i + 500))) as Array<{ id: number; t: string }>) if (isSensitive(h.t)) sensitive.add(h.id)
