@@ -91,7 +91,7 @@ try { SqliteStore.open(process.argv[1]).close(); console.log('ok') } catch (e) {
     expect(s.status()).toMatchObject({ version: LATEST_VERSION, pending: [] })
     expect((s.db.prepare("select sql from sqlite_schema where name = 'mentions_fts'").get() as { sql: string }).sql).toMatch(/detail = none/)
     const indexes = s.db.prepare("select name from sqlite_schema where type = 'index' and tbl_name = 'mentions' and sql is not null order by name").pluck().all()
-    expect(indexes).toEqual(['mentions_canonical_url', 'mentions_published_day', 'mentions_source_platform_id'])
+    expect(indexes).toEqual(['mentions_author_name', 'mentions_canonical_url', 'mentions_published_day', 'mentions_source_platform_id'])
     expect(s.searchIds('西乡街道')).toHaveLength(1)
     expect(s.searchIds('5g')).toHaveLength(1)
     expect(s.searchIds('区')).toHaveLength(2)
