@@ -175,6 +175,26 @@ const PUBLISHED_DAY = (alias: string) => `substr(${alias}.published_at, 1, 10)`
  * mentions_published_day index: the days as an index range, the exact times as a filter.
  * Every query on a time range of mentions goes through here.
  */
+/** SQL conditions on mentions aliased `m` for a time range, sources and regions (prepared-statement params). */
+export function mentionFilterClauses(f: MentionFilter): { clauses: string[]; params: unknown[] } {
+  const clauses: string[] = []
+  const params: unknown[] = []
+  if (f.from || f.to) {
+    const range = publishedRangeSql(f.from, f.to, 'm')
+    clauses.push(range.sql)
+    params.push(...range.params)
+  }
+  if (f.sources?.length) {
+    clauses.push(`m.source in (${f.sources.map(() => '?').join(',')})`)
+    params.push(...f.sources)
+  }
+  if (f.regions?.length) {
+    clauses.push(`exists (select 1 from mention_regions r where r.mention_id = m.id and r.region_code in (${f.regions.map(() => '?').join(',')}))`)
+    params.push(...f.regions)
+  }
+  return { clauses, params }
+}
+
 export function publishedRangeSql(from: Date | undefined, to: Date | undefined, alias = 'mentions'): { sql: string; params: string[] } {
   const day = PUBLISHED_DAY(alias)
   const clauses: string[] = []
@@ -691,23 +711,10 @@ export class SqliteStore {
   }
 
   private filterSql(f: MentionFilter): { where: string; params: unknown[] } {
-    const clauses: string[] = []
-    const params: unknown[] = []
-    if (f.from || f.to) {
-      const range = publishedRangeSql(f.from, f.to, 'm')
-      clauses.push(range.sql)
-      params.push(...range.params)
-    }
-    if (f.sources?.length) {
-      clauses.push(`m.source in (${f.sources.map(() => '?').join(',')})`)
-      params.push(...f.sources)
-    }
-    if (f.regions?.length) {
-      clauses.push(`exists (select 1 from mention_regions r where r.mention_id = m.id and r.region_code in (${f.regions.map(() => '?').join(',')}))`)
-      params.push(...f.regions)
-    }
+    const { clauses, params } = mentionFilterClauses(f)
     return { where: clauses.length ? `where ${clauses.join(' and ')}` : '', params }
   }
+
 
   /** Keys of `extra` fields present in the filtered mentions (CSV export needs its columns up front). */
   extraKeys(f: MentionFilter = {}): string[] {

@@ -1,0 +1,231 @@
+/**
+ * `yuqing search`: boolean full-text queries over mentions with filters, on the store's
+ * connection. Prepared statements with parameters only (cached by SQL text).
+ *
+ * The bigram index (fts-tokens.ts) stores no positions, so a term of several tokens is found in
+ * two steps: FTS5 returns the rows holding all its tokens, adjacencyFilterSql() keeps those in
+ * which they are adjacent. An expression is run as:
+ * - one FTS5 MATCH when every term is decided by the index alone (one token each) and the
+ *   expression has FTS5 form (AND / OR / `x NOT y`): exact;
+ * - otherwise a MATCH that finds a superset of the rows (the required terms' tokens) and, in
+ *   SQL, the exact boolean condition: each term as "its tokens in the index" (a MATCH subquery,
+ *   skipped where the outer MATCH already implies it) and its adjacency filter;
+ * - an expression with nothing required (`-广告`) scans the mentions the filters leave.
+ */
+import type BetterSqlite3 from 'better-sqlite3'
+import { adjacencyFilterSql, termIsExact, type CompiledTerm } from './fts-tokens.js'
+import { mentionFilterClauses } from './sqlite.js'
+
+type Database = BetterSqlite3.Database
+type Statement = BetterSqlite3.Statement
+
+export type SearchExpr =
+  | { type: 'term'; term: CompiledTerm }
+  | { type: 'and'; children: SearchExpr[] }
+  | { type: 'or'; children: SearchExpr[] }
+  | { type: 'not'; child: SearchExpr }
+
+export interface SearchFilter {
+  /** Inclusive lower bound on published_at. */
+  from?: Date
+  /** Exclusive upper bound on published_at. */
+  to?: Date
+  /** Any of these region codes (mention_regions). */
+  regions?: string[]
+  sources?: string[]
+  sentiment?: 'pos' | 'neu' | 'neg'
+  /** Any of these topics (analyses.topics_json). */
+  topics?: string[]
+  /** Exact author name. */
+  author?: string
+}
+
+export interface SearchOptions {
+  limit: number
+  sort: 'time' | 'heat'
+  /** Count matches up to this many (default 10 000); beyond it the total is unknown. */
+  countCap?: number
+}
+
+export interface SearchRowRaw {
+  id: number
+  source: string
+  publishedAt: string
+  title: string | null
+  text: string
+  author: string | null
+  url: string | null
+  sentiment: 'pos' | 'neu' | 'neg' | null
+  sentimentScore: number | null
+  reposts: number | null
+  comments: number | null
+  likes: number | null
+  engagement: number
+  regionsJson: string
+}
+
+export interface SearchResultRaw {
+  rows: SearchRowRaw[]
+  /** Matching mentions in all, or null when more than countCap match. */
+  total: number | null
+  /** More rows match than were returned. */
+  more: boolean
+}
+
+const SUB = 'm.id in (select rowid from mentions_fts where mentions_fts match ?)'
+const HEAT = '(coalesce(m.reposts, 0) + coalesce(m.comments, 0) + coalesce(m.likes, 0))'
+
+interface Sql {
+  sql: string
+  params: unknown[]
+}
+
+/** The exact FTS5 expression of `e`, or null when the index alone cannot decide it. */
+export function exactFts(e: SearchExpr): string | null {
+  switch (e.type) {
+    case 'term':
+      return termIsExact(e.term) ? e.term.fts : null
+    case 'or': {
+      const parts = e.children.map(exactFts)
+      return parts.every((p) => p !== null) ? `(${parts.join(' OR ')})` : null
+    }
+    case 'not':
+      return null // FTS5 has only the binary `x NOT y`
+    case 'and': {
+      const pos = e.children.filter((c) => c.type !== 'not').map(exactFts)
+      const neg = e.children.flatMap((c) => (c.type === 'not' ? [exactFts(c.child)] : []))
+      if (!pos.length || pos.some((p) => p === null) || neg.some((p) => p === null)) return null
+      return `(${pos.join(' AND ')}${neg.length ? ` NOT (${neg.join(' OR ')})` : ''})`
+    }
+  }
+}
+
+/** An FTS5 expression matching every row `e` matches (and maybe more), or null when none narrows. */
+export function supersetFts(e: SearchExpr): string | null {
+  switch (e.type) {
+    case 'term':
+      return e.term.fts
+    case 'not':
+      return null
+    case 'and': {
+      const parts = e.children.map(supersetFts).filter((p): p is string => p !== null)
+      return parts.length ? (parts.length === 1 ? parts[0]! : `(${parts.join(' AND ')})`) : null
+    }
+    case 'or': {
+      const parts = e.children.map(supersetFts)
+      return parts.every((p) => p !== null) ? `(${parts.join(' OR ')})` : null
+    }
+  }
+}
+
+/**
+ * The exact SQL condition for `e` over mentions `m`. `implied`: the outer MATCH already
+ * guarantees the index part of `e` (true for the root and the required terms of an AND at the
+ * root, when the outer MATCH is supersetFts(root)).
+ */
+function condition(e: SearchExpr, implied: boolean): Sql {
+  if (e.type === 'term') {
+    const adj = adjacencyFilterSql([e.term], 'm.title', 'm.text')
+    if (implied) return adj ?? { sql: '1', params: [] }
+    return adj ? { sql: `(${SUB} and ${adj.sql})`, params: [e.term.fts, ...adj.params] } : { sql: SUB, params: [e.term.fts] }
+  }
+  if (!implied) {
+    const fts = exactFts(e)
+    if (fts !== null) return { sql: SUB, params: [fts] }
+  }
+  if (e.type === 'not') {
+    const c = condition(e.child, false)
+    return { sql: `not (${c.sql})`, params: c.params }
+  }
+  const parts = e.children.map((c) => condition(c, implied && e.type === 'and' && c.type !== 'not')).filter((p) => !(e.type === 'and' && p.sql === '1'))
+  if (!parts.length) return { sql: '1', params: [] }
+  return { sql: `(${parts.map((p) => p.sql).join(e.type === 'and' ? ' and ' : ' or ')})`, params: parts.flatMap((p) => p.params) }
+}
+
+function filterSql(f: SearchFilter): Sql {
+  const { clauses, params } = mentionFilterClauses(f)
+  if (f.sentiment) {
+    clauses.push('a.sentiment_label = ?')
+    params.push(f.sentiment)
+  }
+  if (f.topics?.length) {
+    clauses.push(`exists (select 1 from json_each(case when json_valid(a.topics_json) then a.topics_json else '[]' end) j where j.value in (${f.topics.map(() => '?').join(', ')}))`)
+    params.push(...f.topics)
+  }
+  if (f.author !== undefined) {
+    clauses.push('m.author_name = ?')
+    params.push(f.author)
+  }
+  return { sql: clauses.join(' and '), params }
+}
+
+export class SearchStore {
+  private readonly db: Database
+  private readonly stmts = new Map<string, Statement>()
+
+  constructor(db: Database) {
+    this.db = db
+  }
+
+  private stmt(sql: string): Statement {
+    let s = this.stmts.get(sql)
+    if (!s) {
+      if (this.stmts.size >= 64) this.stmts.clear()
+      s = this.db.prepare(sql)
+      this.stmts.set(sql, s)
+    }
+    return s
+  }
+
+  /** The FROM … WHERE … of a search (shared by the page and the count). */
+  private fromWhere(e: SearchExpr, f: SearchFilter): Sql {
+    const where: string[] = []
+    const params: unknown[] = []
+    let from: string
+    const exact = exactFts(e)
+    const superset = exact ?? supersetFts(e)
+    if (superset !== null) {
+      from = 'mentions_fts f join mentions m on m.id = f.rowid left join analyses a on a.mention_id = m.id'
+      where.push('mentions_fts match ?')
+      params.push(superset)
+      if (exact === null) {
+        const c = condition(e, true)
+        if (c.sql !== '1') {
+          where.push(c.sql)
+          params.push(...c.params)
+        }
+      }
+    } else {
+      from = 'mentions m left join analyses a on a.mention_id = m.id'
+      const c = condition(e, false)
+      where.push(c.sql)
+      params.push(...c.params)
+    }
+    const fs = filterSql(f)
+    if (fs.sql) {
+      where.push(fs.sql)
+      params.push(...fs.params)
+    }
+    return { sql: `from ${from} where ${where.join(' and ')}`, params }
+  }
+
+  search(e: SearchExpr, f: SearchFilter, o: SearchOptions): SearchResultRaw {
+    const fw = this.fromWhere(e, f)
+    const order = o.sort === 'heat' ? `${HEAT} desc, m.published_at desc, m.id desc` : 'm.published_at desc, m.id desc'
+    const rows = this.stmt(
+      `select m.id, m.source, m.published_at as publishedAt, m.title, m.text, m.author_name as author, m.url,
+          a.sentiment_label as sentiment, a.sentiment_score as sentimentScore, m.reposts, m.comments, m.likes, ${HEAT} as engagement,
+          (select json_group_array(region_code) from (select region_code from mention_regions where mention_id = m.id order by confidence desc, region_code)) as regionsJson
+        ${fw.sql} order by ${order} limit ?`,
+    ).all(...fw.params, o.limit + 1) as SearchRowRaw[]
+    const more = rows.length > o.limit
+    if (more) rows.length = o.limit
+    let total: number | null = rows.length
+    if (more) {
+      const cap = o.countCap ?? 10_000
+      const n = (this.stmt(`select count(*) as n from (select 1 ${fw.sql} limit ?)`).get(...fw.params, cap + 1) as { n: number }).n
+      total = n > cap ? null : n
+    }
+    return { rows, total, more }
+  }
+}
