@@ -170,11 +170,6 @@ const SQL = {
 /** The expression of the mentions_published_day index (migration 3): the UTC day of published_at. */
 const PUBLISHED_DAY = (alias: string) => `substr(${alias}.published_at, 1, 10)`
 
-/**
- * SQL for `from <= published_at < to` (either bound optional) that SQLite answers from the
- * mentions_published_day index: the days as an index range, the exact times as a filter.
- * Every query on a time range of mentions goes through here.
- */
 /** SQL conditions on mentions aliased `m` for a time range, sources and regions (prepared-statement params). */
 export function mentionFilterClauses(f: MentionFilter): { clauses: string[]; params: unknown[] } {
   const clauses: string[] = []
@@ -195,6 +190,11 @@ export function mentionFilterClauses(f: MentionFilter): { clauses: string[]; par
   return { clauses, params }
 }
 
+/**
+ * SQL for `from <= published_at < to` (either bound optional) that SQLite answers from the
+ * mentions_published_day index: the days as an index range, the exact times as a filter.
+ * Every query on a time range of mentions goes through here.
+ */
 export function publishedRangeSql(from: Date | undefined, to: Date | undefined, alias = 'mentions'): { sql: string; params: string[] } {
   const day = PUBLISHED_DAY(alias)
   const clauses: string[] = []
