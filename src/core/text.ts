@@ -33,3 +33,11 @@ export const NFKC_SAFE = /^[\u0000-\u007f\u2010-\u201f\u2020-\u2027\u2030-\u205e
 export function normaliseText(text: string): string {
   return NFKC_SAFE.test(text) ? text : text.normalize('NFKC').replace(ZERO_WIDTH, '')
 }
+
+/** Control, bidi-override and line-separator characters: terminal escapes and RTL tricks in crawled text. */
+const UNSAFE = /[\u0000-\u001f\u007f-\u009f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069\u2028\u2029]/g
+
+/** Crawled text made safe to print on one terminal line: every unsafe character becomes a space. */
+export function printable(s: string): string {
+  return s.replace(UNSAFE, ' ')
+}

@@ -208,3 +208,50 @@ export class BrowserFetcher {
     }
   }
 }
+
+export interface PrintPdfOptions {
+  /** From config; else $YUQING_CHROMIUM, else /usr/bin/chromium. */
+  executablePath?: string
+  env?: NodeJS.ProcessEnv
+  /** Page margins (CSS lengths); A4 portrait. */
+  margin?: { top?: string; right?: string; bottom?: string; left?: string }
+  /** Plain-text footer template, e.g. page numbers; the default prints "n / total". */
+  footerTemplate?: string
+  timeoutMs?: number
+}
+
+/**
+ * Prints a self-contained HTML document to an A4 PDF with its own short-lived Chromium (same
+ * launch flags as the crawler), closed in every case. The document is set as the page content,
+ * so there is no initial request; JavaScript is off, service workers blocked, the context is
+ * offline and every request it might still make (a url in markup) is aborted. Throws
+ * BrowserMissing when there is no Chromium.
+ */
+export async function printPdf(html: string, o: PrintPdfOptions = {}): Promise<Buffer> {
+  const executablePath = findChromium(o.executablePath, o.env ?? process.env)
+  if (!executablePath || (o.executablePath && executablePath !== o.executablePath)) throw new BrowserMissing(o.executablePath)
+  const { chromium } = await import('playwright')
+  const browser = await chromium.launch({ executablePath, headless: true, args: launchArgs() })
+  try {
+    const context = await browser.newContext({ javaScriptEnabled: false, serviceWorkers: 'block', offline: true, locale: 'zh-CN', acceptDownloads: false })
+    await context.route('**/*', (route) => route.abort())
+    const page = await context.newPage()
+    const timeout = o.timeoutMs ?? 60_000
+    page.setDefaultTimeout(timeout)
+    await page.setContent(html, { waitUntil: 'load', timeout })
+    await page.emulateMedia({ media: 'print' })
+    const footer =
+      o.footerTemplate ??
+      '<div style="width:100%;font-size:8px;color:#7b8794;text-align:center;font-family:sans-serif"><span class="pageNumber"></span> / <span class="totalPages"></span></div>'
+    return await page.pdf({
+      format: 'A4',
+      printBackground: true,
+      margin: { top: '14mm', right: '12mm', bottom: '16mm', left: '12mm', ...o.margin },
+      displayHeaderFooter: true,
+      headerTemplate: '<span></span>',
+      footerTemplate: footer,
+    })
+  } finally {
+    await browser.close().catch(() => {})
+  }
+}

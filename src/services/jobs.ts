@@ -60,8 +60,10 @@ export async function runTask(ctx: AppContext, job: JobSpec, signal: AbortSignal
       const { writeWeeklyRank } = await import('./rank.js')
       return { status: 'ok', counts: await writeWeeklyRank(ctx) }
     }
-    case 'report-daily':
-      return { status: 'skipped', error: 'the report-daily task is not built yet: the daily report comes with issue 6' }
+    case 'report-daily': {
+      const { dailyReportJob } = await import('./report.js')
+      return { status: 'ok', counts: await dailyReportJob(ctx) }
+    }
     default:
       return { status: 'failed', error: `unknown task ${job.task}` }
   }

@@ -5,6 +5,7 @@
  */
 import { UsageError } from '../core/errors.js'
 import { isoWithOffset } from '../core/time.js'
+import { printable } from '../core/text.js'
 import { parseQuery, positiveTerms, formatQuery, type QueryNode } from '../search/query.js'
 import { compileTerm, isCjk } from '../store/fts-tokens.js'
 import { SearchStore, type SearchExpr, type SearchFilter } from '../store/search.js'
@@ -197,13 +198,6 @@ export function findHits(s: string, matchers: RegExp[]): Array<[number, number]>
 }
 
 /** Control characters, bidi overrides and the like: shown as a space, so hostile text cannot drive the terminal. */
-const UNSAFE = /[\u0000-\u001f\u007f-\u009f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069\u2028\u2029]/g
-
-/** A one-line, printable version of a text (same length: offsets stay valid). */
-export function printable(s: string): string {
-  return s.replace(UNSAFE, ' ')
-}
-
 /** About SNIPPET_CHARS characters of `text` around its first hit, on one line, with the hit offsets in it. */
 export function snippet(text: string, matchers: RegExp[]): { text: string; highlights: Array<[number, number]> } {
   const hits = findHits(text, matchers)
@@ -233,3 +227,5 @@ export function marked(s: string, highlights: Array<[number, number]>, open: str
   }
   return out + s.slice(at)
 }
+
+export { printable }

@@ -1,0 +1,212 @@
+/**
+ * `yuqing report daily|weekly|monthly`, the worker's report-daily job, `yuqing run` and the
+ * demo: build the report model from stored rows (report/build.ts), render it in each format and
+ * write the files under report.outputDir with predictable names:
+ * `daily-440306-2026-12-02.html`, `weekly-440306-2026-11-30.md` (the week's last day),
+ * `monthly-440306-2026-11.pdf`.
+ */
+import { mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs'
+import path from 'node:path'
+import { UsageError } from '../core/errors.js'
+import { addDays } from '../core/time.js'
+import type { WatchedRegion } from '../config/load.js'
+import { REPORT_FORMATS, type ReportFormat, type ReportKind, type ReportModel } from '../report/model.js'
+import { assembleReport, loadReportData, type ReportWindow } from '../report/build.js'
+import type { AppContext } from './context.js'
+import { localToday, rank } from './rank.js'
+
+export interface ReportRequest {
+  kind?: ReportKind
+  /** The report's (last) day, YYYY-MM-DD in report.timezone; default yesterday. */
+  date?: string
+  /** Region code or name; default the config's first region. */
+  region?: string
+  /** Default: report.formats from the config. 'terminal' renders to `terminal`, writes no file. */
+  formats?: ReportFormat[]
+  /** Default: report.outputDir (relative to the config file). */
+  outDir?: string
+  /** Render the terminal view with colours (a TTY). */
+  color?: boolean
+}
+
+export interface ReportFile {
+  format: ReportFormat
+  path: string
+  bytes: number
+}
+
+export interface ReportResult {
+  model: ReportModel
+  files: ReportFile[]
+  /** The terminal rendering, when 'terminal' was asked for. */
+  terminal: string | null
+}
+
+const DAY = /^\d{4}-\d{2}-\d{2}$/
+
+function validDay(s: string): string {
+  if (!DAY.test(s) || Number.isNaN(Date.parse(`${s}T00:00:00Z`)) || new Date(`${s}T00:00:00Z`).toISOString().slice(0, 10) !== s) throw new UsageError(`--date must be a date YYYY-MM-DD, got "${s}"`)
+  return s
+}
+
+/** ISO weekday of a YYYY-MM-DD day, Monday 1 … Sunday 7. */
+function weekday(day: string): number {
+  return new Date(`${day}T00:00:00Z`).getUTCDay() || 7
+}
+
+function daysBetween(from: string, to: string): number {
+  return Math.round((Date.parse(`${to}T00:00:00Z`) - Date.parse(`${from}T00:00:00Z`)) / 86_400_000) + 1
+}
+
+/**
+ * The report window. daily: the day (default yesterday). weekly: Monday to the day, default the
+ * last full week (Monday–Sunday). monthly: the 1st to the day, default the last full month.
+ * A `date` inside a week or month gives that week or month up to the date.
+ */
+export function reportWindow(kind: ReportKind, date: string | undefined, today: string): ReportWindow {
+  const yesterday = addDays(today, -1)
+  if (kind === 'daily') {
+    const d = date ? validDay(date) : yesterday
+    return { kind, from: d, to: d, days: 1, label: d }
+  }
+  if (kind === 'weekly') {
+    const to = date ? validDay(date) : addDays(today, -weekday(today))
+    const from = addDays(to, 1 - weekday(to))
+    return { kind, from, to, days: daysBetween(from, to), label: `${from} 至 ${to}` }
+  }
+  const to = date ? validDay(date) : addDays(`${today.slice(0, 8)}01`, -1)
+  const from = `${to.slice(0, 8)}01`
+  const full = addDays(`${addDays(from, 32).slice(0, 8)}01`, -1) === to
+  const label = `${to.slice(0, 4)}年${Number(to.slice(5, 7))}月${full ? '' : `（截至 ${Number(to.slice(8, 10))} 日）`}`
+  return { kind, from, to, days: daysBetween(from, to), label }
+}
+
+/** The config's region by code or name, or any gazetteer unit (then without official accounts). */
+export function reportRegion(ctx: AppContext, q: string | undefined): WatchedRegion {
+  if (q === undefined) {
+    const first = ctx.regions[0]
+    if (!first) throw new UsageError('no region to report on: the config has no regions', 'add one under regions: in yuqing.yaml, or pass --region CODE')
+    return first
+  }
+  const watched = ctx.regions.find((r) => r.code === q || r.name === q || r.aliases.includes(q))
+  if (watched) return watched
+  const res = ctx.gazetteer().resolve(q)
+  if (!res.match) {
+    const c = res.candidates.slice(0, 5).map((r) => `${r.code} ${r.prefecture.name}${r.name}`)
+    throw new UsageError(
+      res.candidates.length && res.via !== 'suggestion' ? `--region ${JSON.stringify(q)} is ambiguous: ${c.join(', ')}` : `unknown region ${JSON.stringify(q)}`,
+      c.length ? `pass a 6-digit code, e.g. --region ${res.candidates[0]!.code}` : 'find it with `yuqing regions search NAME`',
+    )
+  }
+  const u = res.match
+  return { code: u.code, name: u.name, prefecture: u.prefecture.name, province: u.province.name, aliases: [], keywords: [], excludeKeywords: [], officialAccounts: [] } as unknown as WatchedRegion
+}
+
+export function parseFormats(spec: string | readonly string[] | undefined, fallback: readonly string[]): ReportFormat[] {
+  const list = (spec === undefined ? fallback : typeof spec === 'string' ? spec.split(',') : spec.flatMap((s) => s.split(','))).map((s) => s.trim()).filter(Boolean)
+  const bad = list.find((f) => !(REPORT_FORMATS as readonly string[]).includes(f))
+  if (bad !== undefined) throw new UsageError(`unknown report format "${bad}"`, `use one or more of ${REPORT_FORMATS.join(', ')}, separated by commas`)
+  if (!list.length) throw new UsageError('no report format given', `use one or more of ${REPORT_FORMATS.join(', ')}`)
+  return [...new Set(list)] as ReportFormat[]
+}
+
+/** Builds the model only (for tests and the JSON view). */
+export function buildReport(ctx: AppContext, req: Pick<ReportRequest, 'kind' | 'date' | 'region'> = {}): ReportModel {
+  const kind = req.kind ?? 'daily'
+  const tz = ctx.config.report.timezone
+  const now = ctx.clock.now()
+  const window = reportWindow(kind, req.date, localToday(now))
+  const region = reportRegion(ctx, req.region)
+  const store = ctx.store()
+  // The index window: a daily report ranks over index.windowDays ending at its day; a weekly
+  // or monthly report over its own window. The previous window gives Δrank.
+  const idxDays = kind === 'daily' ? ctx.config.index.windowDays : window.days
+  const idxFrom = kind === 'daily' ? addDays(window.to, 1 - idxDays) : window.from
+  const prevTo = kind === 'daily' ? addDays(window.to, -1) : addDays(window.from, -1)
+  const prevFrom = addDays(prevTo, 1 - idxDays)
+  const rankNow = rank(ctx, { period: `${idxFrom}..${window.to}`, date: window.to })
+  const rankPrev = rank(ctx, { period: `${prevFrom}..${prevTo}`, date: prevTo })
+  const enabledSources = Object.entries(ctx.config.sources)
+    .filter(([, s]) => (s as { enabled?: boolean }).enabled)
+    .map(([k]) => k)
+  const data = loadReportData(store, { window, tz, now, region, unit: ctx.gazetteer().get(region.code) ?? null, enabledSources, rank: rankNow, previousRank: rankPrev })
+  return assembleReport(data)
+}
+
+function fileStem(m: ReportModel): string {
+  const when = m.kind === 'monthly' ? m.period.to.slice(0, 7) : m.period.to
+  return `${m.kind}-${m.region.code}-${when}`
+}
+
+function writeAtomic(file: string, body: string | Uint8Array): number {
+  const partial = `${file}.partial`
+  try {
+    writeFileSync(partial, body)
+    renameSync(partial, file)
+  } catch (e) {
+    rmSync(partial, { force: true })
+    throw e
+  }
+  return typeof body === 'string' ? Buffer.byteLength(body) : body.byteLength
+}
+
+export async function writeReport(ctx: AppContext, req: ReportRequest = {}): Promise<ReportResult> {
+  const formats = req.formats ?? parseFormats(undefined, ctx.config.report.formats)
+  const model = buildReport(ctx, req)
+  let terminal: string | null = null
+  const files: ReportFile[] = []
+  const fileFormats = formats.filter((f) => f !== 'terminal')
+  const dir = path.resolve(req.outDir ? process.cwd() : ctx.baseDir, req.outDir ?? ctx.config.report.outputDir)
+  if (fileFormats.length) mkdirSync(dir, { recursive: true })
+  const stem = path.join(dir, fileStem(model))
+  let html: string | null = null
+  for (const f of formats) {
+    switch (f) {
+      case 'terminal': {
+        const { renderTerminal } = await import('../report/terminal.js')
+        terminal = renderTerminal(model, { color: req.color ?? false })
+        break
+      }
+      case 'md': {
+        const { renderMarkdown } = await import('../report/markdown.js')
+        files.push({ format: f, path: `${stem}.md`, bytes: writeAtomic(`${stem}.md`, renderMarkdown(model)) })
+        break
+      }
+      case 'json':
+        files.push({ format: f, path: `${stem}.json`, bytes: writeAtomic(`${stem}.json`, `${JSON.stringify(model, null, 2)}\n`) })
+        break
+      case 'html': {
+        html ??= await (await import('../report/html.js')).renderHtml(model)
+        files.push({ format: f, path: `${stem}.html`, bytes: writeAtomic(`${stem}.html`, html) })
+        break
+      }
+      case 'pdf': {
+        html ??= await (await import('../report/html.js')).renderHtml(model)
+        const { renderPdf } = await import('../report/pdf.js')
+        const pdf = await renderPdf(html, { executablePath: ctx.config.sources['weibo-search'].chromiumPath, env: process.env })
+        files.push({ format: f, path: `${stem}.pdf`, bytes: writeAtomic(`${stem}.pdf`, pdf) })
+        break
+      }
+      case 'docx': {
+        const { renderDocx } = await import('../report/docx.js')
+        const docx = await renderDocx(model)
+        files.push({ format: f, path: `${stem}.docx`, bytes: writeAtomic(`${stem}.docx`, docx) })
+        break
+      }
+    }
+  }
+  return { model, files, terminal }
+}
+
+/** The worker's report-daily job: yesterday's daily report for every configured region, in report.formats. */
+export async function dailyReportJob(ctx: AppContext): Promise<{ files: string[]; regions: number; mentions: number }> {
+  const files: string[] = []
+  let mentions = 0
+  for (const r of ctx.regions) {
+    const res = await writeReport(ctx, { kind: 'daily', region: r.code, formats: parseFormats(undefined, ctx.config.report.formats).filter((f) => f !== 'terminal') })
+    files.push(...res.files.map((f) => f.path))
+    mentions += res.model.sections.overview.mentions
+  }
+  return { files, regions: ctx.regions.length, mentions }
+}
+
