@@ -225,7 +225,9 @@ function sentiment(b: Builder): void {
 function firstCell(b: Builder, e: HotEvent): Cell {
   const f = e.first
   const who = [b.source(f.source), f.author ? cleanText(f.author, MAX.author) : ''].filter(Boolean).join(' · ')
-  const lines: Array<Array<Run | { link: string | null; text: string }>> = [[{ link: f.url, text: cleanText(f.title, 40) || '首发' }], [{ text: who, color: GREY, size: 16 }]]
+  const title = cleanText(f.title, 40)
+  const lines: Array<Array<Run | { link: string | null; text: string }>> = [[{ link: f.url, text: who || '原文' }]]
+  if (title && !cleanText(e.title, MAX.title).startsWith(title.replace(/…$/, ''))) lines.push([{ text: title, color: GREY, size: 16 }])
   if (f.url && !safeHttpUrl(f.url)) lines.push([{ text: `链接（未启用）：${cleanText(f.url, MAX.url)}`, color: GREY, size: 16 }])
   return { lines }
 }

@@ -56,7 +56,9 @@ tbody tr:nth-child(even) td{background:#f7f9fc}
 tr{break-inside:avoid;page-break-inside:avoid}
 td.n,th.n{text-align:right;white-space:nowrap;font-variant-numeric:tabular-nums}
 td.c,th.c{text-align:center;white-space:nowrap}
-td.t{white-space:nowrap}
+td.t{white-space:normal;width:6.2em;min-width:6.2em}
+td.main{width:38%}
+.nw{white-space:nowrap}
 td.src{min-width:6.5em}
 tr.self td{background:#fff4d6 !important;font-weight:600}
 .title{font-weight:600;color:#102a43}
@@ -90,6 +92,7 @@ footer{margin-top:26px;padding-top:8px;border-top:1px solid #dde3ea;color:#7b879
   .page{max-width:none;margin:0;padding:0;box-shadow:none}
   table{font-size:9pt}
   .kpi .v{font-size:18pt}
+  .kpis{grid-template-columns:repeat(5,1fr)}
   section.sec{break-inside:auto}
   a{color:#1f5fae}
 }
@@ -121,6 +124,14 @@ function table(head: Array<string | [string, string]>, rows: string[][], cls = '
   const th = head.map((h) => (Array.isArray(h) ? `<th class="${h[1]}">${escapeHtml(h[0])}</th>` : `<th>${escapeHtml(h)}</th>`)).join('')
   const body = rows.map((r) => `<tr>${r.join('')}</tr>`).join('\n')
   return `<table${cls ? ` class="${cls}"` : ''}><thead><tr>${th}</tr></thead><tbody>\n${body}\n</tbody></table>`
+}
+
+/** A local time that wraps between the date and the time, never inside either. */
+function when(iso: string | null | undefined): string {
+  return formatLocal(iso)
+    .split(' ')
+    .map((part) => `<span class="nw">${escapeHtml(part)}</span>`)
+    .join(' ')
 }
 
 const td = (html: string, cls = '') => `<td${cls ? ` class="${cls}"` : ''}>${html}</td>`
@@ -199,9 +210,9 @@ function keyItems(c: Ctx): string {
         [['序号', 'c'], '标题 / 摘要', '来源', ['时间', 'c'], ['倾向', 'c'], ['互动', 'n'], ['事件条数', 'n'], ['类型', 'c'], ['处置', 'c']],
         k.items.map((it, i) => [
           td(String(i + 1), 'c'),
-          td(itemCell(it) + (it.alert ? `<div class="sub">预警：${htmlText(it.alert.title, 80)}（${htmlText(it.alert.rule, 30)}）</div>` : '')),
+          td(itemCell(it) + (it.alert ? `<div class="sub">预警：${htmlText(it.alert.title, 80)}（${htmlText(it.alert.rule, 30)}）</div>` : ''), 'main'),
           td(sourceCell(c, it), 'src'),
-          td(escapeHtml(formatLocal(it.publishedLocal)), 't'),
+          td(when(it.publishedLocal), 't'),
           td(sentimentTag(it.sentiment), 'c'),
           num(it.engagement),
           num(it.clusterMentions),
@@ -217,7 +228,7 @@ function keyItems(c: Ctx): string {
       table(
         [['时间', 'c'], '预警', '规则', ['级别', 'c'], ['状态', 'c'], ['涉及条数', 'n']],
         k.alerts.map((a) => [
-          td(escapeHtml(formatLocal(a.createdLocal)), 't'),
+          td(when(a.createdLocal), 't'),
           td(htmlText(a.title, MAX.title)),
           td(htmlText(a.rule, 40)),
           td(tag(cleanText(a.severity, 12), `sev-${cleanText(a.severity, 10).toLowerCase().replace(/[^a-z]/g, '')}`), 'c'),
@@ -255,9 +266,12 @@ function sentiment(c: Ctx): string {
 }
 
 function firstCell(c: Ctx, e: HotEvent): string {
+  // 首发: who published first (source · author), linked to the post; its title only when it differs from the event's.
   const f = e.first
-  const who = [c.source(f.source), f.author ? htmlText(f.author, MAX.author) : ''].filter(Boolean).join(' · ')
-  return `${link(f.url, cleanText(f.title, 40) || '首发', 40)}<div class="sub">${who}</div>${urlNote(f.url)}`
+  const who = [cleanText(c.labels.get(f.source) ?? f.source, 20), f.author ? cleanText(f.author, MAX.author) : ''].filter(Boolean).join(' · ')
+  const title = cleanText(f.title, 40)
+  const other = title && !cleanText(e.title, MAX.title).startsWith(title.replace(/…$/, '')) ? `<div class="sub">${escapeHtml(title)}</div>` : ''
+  return `${link(f.url, who || '原文', 80)}${other}${urlNote(f.url)}`
 }
 
 function hotEvents(c: Ctx): string {
@@ -268,14 +282,14 @@ function hotEvents(c: Ctx): string {
       [['排名', 'c'], '事件', ['倾向', 'c'], ['条数', 'n'], ['负面', 'n'], ['互动', 'n'], ['热度', 'n'], ['首现时间', 'c'], '首发'],
       ev.map((e, i) => [
         td(String(i + 1), 'c'),
-        td(`<span class="title">${htmlText(e.title, MAX.title)}</span>`),
+        td(`<span class="title">${htmlText(e.title, MAX.title)}</span>`, 'main'),
         td(sentimentTag(e.sentiment), 'c'),
         num(e.mentions),
         num(e.neg),
         num(e.engagement),
         num(e.heat, 1),
-        td(escapeHtml(formatLocal(e.firstSeenLocal)), 't'),
-        td(firstCell(c, e)),
+        td(when(e.firstSeenLocal), 't'),
+        td(firstCell(c, e), 'src'),
       ]),
     ),
   ].join('\n')
@@ -335,9 +349,9 @@ function responses(c: Ctx): string {
         ['负面事件', ['首现时间', 'c'], ['是否回应', 'c'], ['回应时间', 'c'], ['时延（小时）', 'n'], '回应账号'],
         r.clusters.map((x) => [
           td(`<span class="title">${htmlText(x.title, MAX.title)}</span>`),
-          td(escapeHtml(formatLocal(x.firstLocal)), 't'),
+          td(when(x.firstLocal), 't'),
           td(x.responded ? tag('已回应', 'h-done') : tag('未回应', 'h-open'), 'c'),
-          td(escapeHtml(x.responseLocal ? formatLocal(x.responseLocal) : '—'), 't'),
+          td(x.responseLocal ? when(x.responseLocal) : '—', 't'),
           num(x.latencyHours, 1),
           td(x.responder ? htmlText(x.responder, MAX.author) : '—'),
         ]),
