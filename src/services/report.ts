@@ -13,7 +13,7 @@ import type { WatchedRegion } from '../config/load.js'
 import { REPORT_FORMATS, type ReportFormat, type ReportKind, type ReportModel } from '../report/model.js'
 import { assembleReport, loadReportData, type ReportWindow } from '../report/build.js'
 import type { AppContext } from './context.js'
-import { localToday, rank } from './rank.js'
+import { localToday, rank, type RankResult } from './rank.js'
 
 export interface ReportRequest {
   kind?: ReportKind
@@ -110,8 +110,18 @@ export function parseFormats(spec: string | readonly string[] | undefined, fallb
   return [...new Set(list)] as ReportFormat[]
 }
 
+/** Rankings by window, shared by the reports of one job run (every region is ranked from the same two). */
+export type RankCache = Map<string, RankResult>
+
+function rankOnce(ctx: AppContext, cache: RankCache, from: string, to: string): RankResult {
+  const key = `${from}..${to}`
+  let r = cache.get(key)
+  if (!r) cache.set(key, (r = rank(ctx, { period: key, date: to })))
+  return r
+}
+
 /** Builds the model only (for tests and the JSON view). */
-export function buildReport(ctx: AppContext, req: Pick<ReportRequest, 'kind' | 'date' | 'region'> = {}): ReportModel {
+export function buildReport(ctx: AppContext, req: Pick<ReportRequest, 'kind' | 'date' | 'region'> = {}, cache: RankCache = new Map()): ReportModel {
   const kind = req.kind ?? 'daily'
   const tz = ctx.config.report.timezone
   const now = ctx.clock.now()
@@ -124,8 +134,8 @@ export function buildReport(ctx: AppContext, req: Pick<ReportRequest, 'kind' | '
   const idxFrom = kind === 'daily' ? addDays(window.to, 1 - idxDays) : window.from
   const prevTo = kind === 'daily' ? addDays(window.to, -1) : addDays(window.from, -1)
   const prevFrom = addDays(prevTo, 1 - idxDays)
-  const rankNow = rank(ctx, { period: `${idxFrom}..${window.to}`, date: window.to })
-  const rankPrev = rank(ctx, { period: `${prevFrom}..${prevTo}`, date: prevTo })
+  const rankNow = rankOnce(ctx, cache, idxFrom, window.to)
+  const rankPrev = rankOnce(ctx, cache, prevFrom, prevTo)
   const enabledSources = Object.entries(ctx.config.sources)
     .filter(([, s]) => (s as { enabled?: boolean }).enabled)
     .map(([k]) => k)
@@ -150,9 +160,9 @@ function writeAtomic(file: string, body: string | Uint8Array): number {
   return typeof body === 'string' ? Buffer.byteLength(body) : body.byteLength
 }
 
-export async function writeReport(ctx: AppContext, req: ReportRequest = {}): Promise<ReportResult> {
+export async function writeReport(ctx: AppContext, req: ReportRequest = {}, cache: RankCache = new Map()): Promise<ReportResult> {
   const formats = req.formats ?? parseFormats(undefined, ctx.config.report.formats)
-  const model = buildReport(ctx, req)
+  const model = buildReport(ctx, req, cache)
   let terminal: string | null = null
   const files: ReportFile[] = []
   const fileFormats = formats.filter((f) => f !== 'terminal')
@@ -202,8 +212,9 @@ export async function writeReport(ctx: AppContext, req: ReportRequest = {}): Pro
 export async function dailyReportJob(ctx: AppContext): Promise<{ files: string[]; regions: number; mentions: number }> {
   const files: string[] = []
   let mentions = 0
+  const cache: RankCache = new Map()
   for (const r of ctx.regions) {
-    const res = await writeReport(ctx, { kind: 'daily', region: r.code, formats: parseFormats(undefined, ctx.config.report.formats).filter((f) => f !== 'terminal') })
+    const res = await writeReport(ctx, { kind: 'daily', region: r.code, formats: parseFormats(undefined, ctx.config.report.formats).filter((f) => f !== 'terminal') }, cache)
     files.push(...res.files.map((f) => f.path))
     mentions += res.model.sections.overview.mentions
   }

@@ -1,0 +1,96 @@
+/**
+ * `npx tsx bench/report.ts` (also `npm run bench -- --only report`): the daily report on the
+ * generated 5,000,000-mention database (bench/search.ts builds and caches it; 3,000 regions,
+ * 90 days). Issue 6: daily report ≤ 1 s.
+ *
+ * Through the real CLI, 5 runs each, process wall time including start-up (what the office
+ * waits for), median as the figure:
+ * - `report daily --format json`: the whole model (rollups, the region's mentions of the day,
+ *   two index windows over all regions for the rank and Δrank), the figure the target is for;
+ * - `--format md,html`: plus the Markdown and the HTML with its seven ECharts SVG charts;
+ * - `--format pdf`: plus Chromium printing it (a browser start; 1 run, reported, not a target).
+ * For the biggest region and for a median-sized one. Writes bench/out/report.json.
+ */
+import { spawnSync } from 'node:child_process'
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import os from 'node:os'
+import path from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { benchDatabase, type BenchDb } from './search.js'
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..')
+const bin = path.join(root, 'bin', 'run.js')
+
+export interface ReportTiming {
+  region: string
+  mentions: number
+  json: { medianMs: number; runsMs: number[] }
+  html: { medianMs: number; runsMs: number[] }
+  pdfMs: number | null
+}
+
+export interface ReportBench {
+  mentions: number
+  days: number
+  date: string
+  regions: ReportTiming[]
+}
+
+function run(cfg: string, out: string, region: string, date: string, format: string): { ms: number; stdout: string } {
+  const t0 = performance.now()
+  const r = spawnSync(process.execPath, [bin, 'report', 'daily', '--config', cfg, '--region', region, '--date', date, '--format', format, '--out', out, '--json'], {
+    encoding: 'utf8',
+    maxBuffer: 1 << 28,
+  })
+  const ms = performance.now() - t0
+  if (r.status !== 0) throw new Error(`report daily --format ${format} failed: ${r.stderr}`)
+  return { ms, stdout: r.stdout }
+}
+
+function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b)
+  return Math.round(s[Math.floor(s.length / 2)]!)
+}
+
+export function benchReport(b: BenchDb): ReportBench {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'yuqing-report-bench-'))
+  try {
+    const date = new Date(Date.now() + 8 * 3_600_000 - 86_400_000).toISOString().slice(0, 10)
+    const picks = [b.codes[0]!, b.codes[Math.floor(b.codes.length / 2)]!]
+    const cfg = path.join(dir, 'yuqing.yaml')
+    writeFileSync(cfg, `database: { path: ${JSON.stringify(b.file)} }\nregions:\n${picks.map((c) => `  - code: "${c}"\n`).join('')}`)
+    const chromium = ['/usr/bin/chromium', process.env.YUQING_CHROMIUM].some((p) => p && spawnSync('test', ['-x', p]).status === 0)
+    const regions = picks.map((region) => {
+      const json: number[] = []
+      const html: number[] = []
+      let mentions = 0
+      for (let k = 0; k < 5; k++) {
+        const r = run(cfg, dir, region, date, 'json')
+        json.push(r.ms)
+        mentions = JSON.parse(r.stdout).report.sections.overview.mentions
+      }
+      for (let k = 0; k < 5; k++) html.push(run(cfg, dir, region, date, 'md,html').ms)
+      const pdfMs = chromium ? Math.round(run(cfg, dir, region, date, 'pdf').ms) : null
+      return { region, mentions, json: { medianMs: median(json), runsMs: json.map(Math.round) }, html: { medianMs: median(html), runsMs: html.map(Math.round) }, pdfMs }
+    })
+    return { mentions: b.mentions, days: b.days, date, regions }
+  } finally {
+    rmSync(dir, { recursive: true, force: true })
+  }
+}
+
+export function printReport(r: ReportBench): string[] {
+  const lines = [`report bench: ${r.mentions.toLocaleString('en-US')} mentions, ${r.days} days; daily report for ${r.date}, CLI wall time, median of 5`]
+  for (const x of r.regions) {
+    lines.push(`  region ${x.region} (${x.mentions} mentions that day): json ${x.json.medianMs} ms (${x.json.runsMs.join(', ')}); md+html ${x.html.medianMs} ms (${x.html.runsMs.join(', ')}); pdf ${x.pdfMs === null ? 'skipped (no Chromium)' : `${x.pdfMs} ms`}`)
+    lines.push(x.json.medianMs <= 1000 ? `PASS daily report (${x.region}) ≤ 1 s (${(x.json.medianMs / 1000).toFixed(2)}× the limit)` : `MISS daily report (${x.region}) ${x.json.medianMs} ms > 1 s`)
+  }
+  return lines
+}
+
+if (process.argv[1] && fileURLToPath(import.meta.url) === path.resolve(process.argv[1])) {
+  const r = benchReport(benchDatabase())
+  for (const line of printReport(r)) console.log(line)
+  mkdirSync(path.join(root, 'bench', 'out'), { recursive: true })
+  writeFileSync(path.join(root, 'bench', 'out', 'report.json'), JSON.stringify({ node: process.version, cpus: os.cpus().length, date: new Date().toISOString(), report: r }, null, 2) + '\n')
+}
