@@ -173,12 +173,15 @@ export function loadReportData(
   const headStmt = db.prepare(`select ${MENTION_COLS} from json_each(?) j join mentions m on m.id = j.value left join analyses a on a.mention_id = m.id`)
   for (let i = 0; i < headIds.length; i += 500) for (const h of headStmt.all(JSON.stringify(headIds.slice(i, i + 500))) as MentionRow[]) heads.set(h.id, h)
 
+  // Crawl runs and alerts up to the report's writing (at most a day after the window): the
+  // morning run that completes yesterday's data, and the alerts it raised, belong to yesterday's report.
+  const until = new Date(Math.max(end.getTime(), Math.min(o.now.getTime(), end.getTime() + 86_400_000))).toISOString()
   const alerts = db
     .prepare(
       `select id, rule, severity, title, created_at as createdAt, status, evidence_json as evidence, cluster_id as clusterId from alerts
       where region_code = ? and created_at >= ? and created_at < ? order by created_at`,
     )
-    .all(region.code, start.toISOString(), end.toISOString()) as AlertRow[]
+    .all(region.code, start.toISOString(), until) as AlertRow[]
 
   let officialPosts: OfficialPost[] = []
   if (region.officialAccounts.length) {
@@ -200,7 +203,7 @@ export function loadReportData(
       `select source, status, fetched, inserted, error, stop_reason as stopReason, started_at as startedAt from crawl_runs
       where started_at >= ? and started_at < ? order by started_at`,
     )
-    .all(start.toISOString(), end.toISOString()) as CrawlRow[]
+    .all(start.toISOString(), until) as CrawlRow[]
   return { ...o, days, clusters, rows, heads, alerts, officialPosts, crawls }
 }
 
@@ -618,8 +621,8 @@ function dataNotes(d: ReportData, flags: string[]): DataNotes {
   ]
   const failed = crawls.filter((c) => c.failed || c.partial)
   if (failed.length) lines.push(`采集异常：${failed.map((c) => `${sourceLabel(c.source)}（${c.source}）失败 ${c.failed} 次、不完整 ${c.partial} 次`).join('；')}，相关数据可能不全。`)
-  if (missing.length) lines.push(`本时段未运行的已启用数据源：${missing.join('、')}，其数据缺失。`)
-  if (!d.crawls.length) lines.push('本时段没有采集记录（数据可能来自导入）。')
+  if (missing.length) lines.push(`统计时段至报告生成期间未运行的已启用数据源：${missing.join('、')}，其数据可能缺失。`)
+  if (!d.crawls.length) lines.push('统计时段至报告生成期间没有采集记录（数据可能来自导入）。')
   if (flags.length) lines.push(`样本标记：${flags.join('、')}（样本不足：少于 10 条，不参与排名；低置信：少于 30 条）。`)
   return {
     status: 'ok',

@@ -250,7 +250,7 @@ describe('yuqing report daily on a hand-counted database', () => {
       expect(m.sections[k].status, k).toBe('insufficient')
       expect(m.sections[k].note, k).toBeTruthy()
     }
-    expect(m.sections.notes.lines.join('\n')).toContain('本时段没有采集记录')
+    expect(m.sections.notes.lines.join('\n')).toContain('没有采集记录')
   })
 
   it('terminal and Markdown: every section heading, hostile text escaped, links only for http(s)', async () => {
