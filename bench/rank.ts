@@ -38,54 +38,64 @@ export interface RankBench {
   month: { medianMs: number; runsMs: number[]; rows: number }
 }
 
+/**
+ * Fills an empty store with the rank bench's generated mentions, regions and analyses (see the
+ * top of this file; no FTS index, no rollups). The last day is yesterday in Shanghai. Returns the
+ * region codes used, most mentions first (index 0 is the biggest region).
+ */
+export function generateRankData(store: SqliteStore, opts: { mentions: number; regions: number; days: number }): string[] {
+  const codes = loadGazetteer()
+    .formal()
+    .slice(0, opts.regions)
+    .map((r) => r.code)
+  // The last day is yesterday in Shanghai, so `rank` without --date reads the generated days.
+  const end = Date.parse(`${new Date(Date.now() + 8 * 3_600_000).toISOString().slice(0, 10)}T00:00:00+08:00`)
+  const start = end - opts.days * 86_400_000
+  store.db.exec('create temp table codes (i integer primary key, code text)')
+  const ins = store.db.prepare('insert into temp.codes (i, code) values (?, ?)')
+  store.db.transaction(() => codes.forEach((c, i) => ins.run(i, c)))()
+  const n = opts.mentions
+  const span = opts.days * 86_400
+  store.db.transaction(() => {
+    store.db
+      .prepare(
+        `with recursive seq(i) as (select 1 union all select i + 1 from seq where i < ?)
+        insert into mentions (id, source, platform_id, text, published_at, fetched_at, reposts, comments, likes, content_hash, created_at, updated_at, author_name)
+        select i, case when i % 5 = 0 then 'news' else 'weibo' end, 'b' || i, '生成的第 ' || i || ' 条',
+          strftime('%Y-%m-%dT%H:%M:%fZ', ? + (i * 7919 % ?), 'unixepoch'), '2026-01-01T00:00:00.000Z',
+          (i * 31) % 50, (i * 17) % 30, (i * 13) % 200, hex(i), '2026-01-01T00:00:00.000Z', '2026-01-01T00:00:00.000Z',
+          case when i % 97 = 0 then '人民日报' else '用户' || (i % 5000) end
+        from seq`,
+      )
+      .run(n, start / 1000, span)
+    // Skewed regions (the smaller of two hashes favours low indexes); a story keeps its region.
+    store.db
+      .prepare(
+        `insert into mention_regions (mention_id, region_code, evidence, confidence)
+        select m.id, c.code, 'bench', 1 from mentions m join temp.codes c
+          on c.i = min(((m.id - (m.id % 4 = 0)) * 2654435761 % 4294967296) % :r, ((m.id - (m.id % 4 = 0)) * 40503 % 65521) % :r)`,
+      )
+      .run({ r: codes.length })
+    store.db
+      .prepare(
+        `insert into analyses (mention_id, sentiment_score, sentiment_label, sentiment_confidence, model_version, cluster_id, analyzed_at)
+        select id, 0, case when id % 20 < 5 then 'pos' when id % 20 < 16 then 'neu' else 'neg' end, 0.8, 'bench',
+          case when id % 4 = 0 then id - 1 else id end, '2026-01-01T00:00:00.000Z' from mentions`,
+      )
+      .run()
+  })()
+  return codes
+}
+
 export function benchRank(opts: { mentions: number; regions: number; days: number }): RankBench {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'yuqing-rank-'))
   try {
     const db = path.join(dir, 'rank.db')
     const cfg = path.join(dir, 'yuqing.yaml')
     writeFileSync(cfg, 'database: { path: rank.db }\n')
-    const codes = loadGazetteer()
-      .formal()
-      .slice(0, opts.regions)
-      .map((r) => r.code)
     const store = SqliteStore.open(db)
-    // The last day is yesterday in Shanghai, so `rank` without --date reads the generated days.
-    const end = Date.parse(`${new Date(Date.now() + 8 * 3_600_000).toISOString().slice(0, 10)}T00:00:00+08:00`)
-    const start = end - opts.days * 86_400_000
     let t = performance.now()
-    store.db.exec('create temp table codes (i integer primary key, code text)')
-    const ins = store.db.prepare('insert into temp.codes (i, code) values (?, ?)')
-    store.db.transaction(() => codes.forEach((c, i) => ins.run(i, c)))()
-    const n = opts.mentions
-    const span = opts.days * 86_400
-    store.db.transaction(() => {
-      store.db
-        .prepare(
-          `with recursive seq(i) as (select 1 union all select i + 1 from seq where i < ?)
-          insert into mentions (id, source, platform_id, text, published_at, fetched_at, reposts, comments, likes, content_hash, created_at, updated_at, author_name)
-          select i, case when i % 5 = 0 then 'news' else 'weibo' end, 'b' || i, '生成的第 ' || i || ' 条',
-            strftime('%Y-%m-%dT%H:%M:%fZ', ? + (i * 7919 % ?), 'unixepoch'), '2026-01-01T00:00:00.000Z',
-            (i * 31) % 50, (i * 17) % 30, (i * 13) % 200, hex(i), '2026-01-01T00:00:00.000Z', '2026-01-01T00:00:00.000Z',
-            case when i % 97 = 0 then '人民日报' else '用户' || (i % 5000) end
-          from seq`,
-        )
-        .run(n, start / 1000, span)
-      // Skewed regions (the smaller of two hashes favours low indexes); a story keeps its region.
-      store.db
-        .prepare(
-          `insert into mention_regions (mention_id, region_code, evidence, confidence)
-          select m.id, c.code, 'bench', 1 from mentions m join temp.codes c
-            on c.i = min(((m.id - (m.id % 4 = 0)) * 2654435761 % 4294967296) % :r, ((m.id - (m.id % 4 = 0)) * 40503 % 65521) % :r)`,
-        )
-        .run({ r: codes.length })
-      store.db
-        .prepare(
-          `insert into analyses (mention_id, sentiment_score, sentiment_label, sentiment_confidence, model_version, cluster_id, analyzed_at)
-          select id, 0, case when id % 20 < 5 then 'pos' when id % 20 < 16 then 'neu' else 'neg' end, 0.8, 'bench',
-            case when id % 4 = 0 then id - 1 else id end, '2026-01-01T00:00:00.000Z' from mentions`,
-        )
-        .run()
-    })()
+    generateRankData(store, opts)
     const generateSeconds = (performance.now() - t) / 1000
     t = performance.now()
     store.db.transaction(() => store.rollups().rebuild())()

@@ -12,7 +12,9 @@
  *    requests/s over 10,000 pages: achieved rate, peak RSS (bench/crawl.ts).
  * Options: --rows N (default 1,000,000); --pages N (crawl, default 10,000); --only crawl (just
  * the crawl, written to bench/out/crawl.json), --only foundation (everything but the crawl and
- *  the ranking) or --only rank (bench/rank.ts: 5,000,000 generated mentions, 3,000 regions, 90 days).
+ *  the ranking) or --only rank (bench/rank.ts: 5,000,000 generated mentions, 3,000 regions, 90 days),
+ *  --only search (bench/search.ts: search latency on the cached 5,000,000-mention database) or
+ *  --only trend (bench/trend.ts: `yuqing trend` on the same database).
  * Writes bench/out/foundation.json.
  */
 import { spawn } from 'node:child_process'
@@ -24,6 +26,8 @@ import { writeJsonl } from '../test/helpers/generate.js'
 import { SqliteStore } from '../src/store/sqlite.js'
 import { benchCrawl, printCrawl } from './crawl.js'
 import { benchRank, printRank } from './rank.js'
+import { benchDatabase, benchSearch, printSearch, writeOut } from './search.js'
+import { benchTrend, printTrend } from './trend.js'
 import { pollMemory } from './memory.js'
 import { benchNlp } from './nlp.js'
 
@@ -39,7 +43,7 @@ const PAGES = arg('--pages', 10_000)
 const ONLY = (() => {
   const i = process.argv.indexOf('--only')
   const v = i > 0 ? process.argv[i + 1] : undefined
-  if (v !== undefined && v !== 'crawl' && v !== 'foundation' && v !== 'rank') throw new Error(`--only ${v}: one of crawl, foundation, rank`)
+  if (v !== undefined && !['crawl', 'foundation', 'rank', 'search', 'trend'].includes(v)) throw new Error(`--only ${v}: one of crawl, foundation, rank, search, trend`)
   return v
 })()
 const CRAWL = { pages: PAGES, rate: 50, latencyMs: 20 }
@@ -219,9 +223,32 @@ function rankOnly(): void {
   writeFileSync(path.join(root, 'bench', 'out', 'rank.json'), JSON.stringify({ node: process.version, cpus: os.cpus().length, date: new Date().toISOString(), rank: r }, null, 2) + '\n')
 }
 
+/** `--only search` / `--only trend`: on the cached 5M-mention database (built on first use, bench/search.ts). */
+function searchOnly(): void {
+  const b = benchDatabase()
+  if (b.buildSeconds) console.log(`bench database built in ${b.buildSeconds.toFixed(0)} s: ${b.file}`)
+  const r = benchSearch(b)
+  for (const v of printSearch(r)) console.log(v)
+  writeOut('search', 'search', r)
+}
+
+function trendOnly(): void {
+  const b = benchDatabase()
+  if (b.buildSeconds) console.log(`bench database built in ${b.buildSeconds.toFixed(0)} s: ${b.file}`)
+  const r = benchTrend(b)
+  for (const v of printTrend(r)) console.log(v)
+  writeOut('trend', 'trend', r)
+}
+
 if (ONLY === 'crawl') await crawlOnly()
 else if (ONLY === 'rank') rankOnly()
+else if (ONLY === 'search') searchOnly()
+else if (ONLY === 'trend') trendOnly()
 else {
   await main()
-  if (ONLY === undefined) rankOnly()
+  if (ONLY === undefined) {
+    rankOnly()
+    searchOnly()
+    trendOnly()
+  }
 }

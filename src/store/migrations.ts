@@ -9,7 +9,7 @@ export interface Migration {
   name: string
   sql: string
   /** Work SQL cannot do, run after `sql` in the same transaction (part of the checksum's promise: never edit). */
-  after?: 'rebuild-fts' | 'rebuild-rollups'
+  after?: 'rebuild-fts' | 'rebuild-rollups' | 'rebuild-topic-rollup'
 }
 
 export const MIGRATIONS: Migration[] = [
@@ -298,6 +298,29 @@ CREATE TABLE rollup_cluster (
 CREATE INDEX mentions_author_name ON mentions (author_name) WHERE author_name IS NOT NULL;
 `,
     after: 'rebuild-rollups',
+  },
+  {
+    // Trends (yuqing trend): per Asia/Shanghai day × region × topic (each name of the analysis's
+    // topics_json) × source × sentiment, kept by the same deltas as rollup_day (rollups.ts) and
+    // rebuilt from the base tables here. And the month ranking: 舆情风险 groups the window's
+    // story rows by cluster, but only clusters with a negative row can be net-negative; this
+    // partial covering index holds those rows, so the grouping takes only their clusters' rows
+    // (services/rank.ts regionInputs).
+    version: 8,
+    name: 'topic-rollup',
+    sql: `
+CREATE TABLE rollup_topic (
+  day         TEXT NOT NULL,                   -- YYYY-MM-DD, Asia/Shanghai
+  region_code TEXT NOT NULL,
+  topic       TEXT NOT NULL,
+  source      TEXT NOT NULL,
+  sentiment   TEXT NOT NULL,                   -- pos, neu, neg, none
+  mentions    INTEGER NOT NULL,
+  PRIMARY KEY (day, region_code, topic, source, sentiment)
+) WITHOUT ROWID;
+CREATE INDEX rollup_cluster_negative ON rollup_cluster (day, region_code, cluster_id, neg, pos, mentions, engagement, official_media) WHERE neg > 0;
+`,
+    after: 'rebuild-topic-rollup',
   },
 ]
 

@@ -1,8 +1,9 @@
 /**
- * Rollups (migration 7): what rankings and reports read instead of scanning mentions.
+ * Rollups (migrations 7 and 8): what rankings, reports and trends read instead of scanning mentions.
  *
  * A mention attributed to regions contributes, per region, one unit to rollup_day (its local
- * day × source × sentiment) and one to rollup_cluster (its day × story cluster). Writers keep
+ * day × source × sentiment), one to rollup_cluster (its day × story cluster) and, once analysed,
+ * one to rollup_topic per topic of its analysis (day × topic × source × sentiment). Writers keep
  * the rollups exact by deltas inside their own transaction: `apply(ids, -1)` before a mention's
  * analysis, regions or engagement change, `apply(ids, +1)` after. The day is the Asia/Shanghai
  * calendar day (UTC+8, no daylight saving), the reports' day.
@@ -57,35 +58,51 @@ function clusterSql(from: string): string {
       engagement = engagement + excluded.engagement, official_media = official_media + excluded.official_media`
 }
 
+/** One row per topic of the analysis (analyses.topics_json, a JSON array of names); unanalysed mentions have none. */
+function topicSql(from: string): string {
+  return `insert into rollup_topic (day, region_code, topic, source, sentiment, mentions)
+    select ${LOCAL_DAY_SQL('m.published_at')}, mr.region_code, t.value, m.source, coalesce(a.sentiment_label, 'none'), :sign * count(*)
+    ${from} join analyses a on a.mention_id = m.id
+      join json_each(case when json_valid(a.topics_json) then a.topics_json else '[]' end) t
+    where t.type = 'text' group by 1, 2, 3, 4, 5
+    on conflict (day, region_code, topic, source, sentiment) do update set mentions = mentions + excluded.mentions`
+}
+
+/** The rollup tables; `rebuild` takes a subset (each migration rebuilds the tables it created). */
+export type RollupTable = 'day' | 'cluster' | 'topic'
+export const ROLLUP_TABLES: readonly RollupTable[] = ['day', 'cluster', 'topic']
+const TABLE: Record<RollupTable, string> = { day: 'rollup_day', cluster: 'rollup_cluster', topic: 'rollup_topic' }
+const SQL_OF: Record<RollupTable, (from: string) => string> = { day: daySql, cluster: clusterSql, topic: topicSql }
+
 const BY_IDS = 'from json_each(:ids) j join mentions m on m.id = j.value join mention_regions mr on mr.mention_id = m.id'
 const ALL = 'from mention_regions mr join mentions m on m.id = mr.mention_id'
 
 export class Rollups {
-  private readonly day: BetterSqlite3.Statement
-  private readonly cluster: BetterSqlite3.Statement
+  private stmts: BetterSqlite3.Statement[] | undefined
 
-  constructor(private readonly db: Database) {
-    this.day = db.prepare(daySql(BY_IDS))
-    this.cluster = db.prepare(clusterSql(BY_IDS))
-  }
+  constructor(private readonly db: Database) {}
 
   /** Adds (sign 1) or removes (sign -1) these mentions' contributions. Call inside the writer's transaction. */
   apply(ids: readonly number[], sign: 1 | -1): void {
     if (!ids.length) return
+    // Prepared on first use: migration 7's rebuild runs before rollup_topic (migration 8) exists.
+    this.stmts ??= ROLLUP_TABLES.map((t) => this.db.prepare(SQL_OF[t](BY_IDS)))
     const json = JSON.stringify(ids)
-    this.day.run({ ids: json, sign })
-    this.cluster.run({ ids: json, sign })
+    for (const s of this.stmts) s.run({ ids: json, sign })
   }
 
-  /** Recomputes every rollup from the base tables (migration 7; `db maintenance` repairs). */
-  rebuild(): void {
-    this.db.exec('delete from rollup_day; delete from rollup_cluster;')
-    this.db.prepare(daySql(ALL)).run({ sign: 1 })
-    this.db.prepare(clusterSql(ALL)).run({ sign: 1 })
+  /** Recomputes rollups from the base tables (all of them by default; a migration passes the ones it created). */
+  rebuild(tables: readonly RollupTable[] = ROLLUP_TABLES): void {
+    for (const t of tables) {
+      this.db.exec(`delete from ${TABLE[t]}`)
+      this.db.prepare(SQL_OF[t](ALL)).run({ sign: 1 })
+    }
   }
 
   /** Drops rows whose contributions all went away. */
   prune(): number {
-    return this.db.prepare('delete from rollup_day where mentions <= 0').run().changes + this.db.prepare('delete from rollup_cluster where mentions <= 0').run().changes
+    let n = 0
+    for (const t of ROLLUP_TABLES) n += this.db.prepare(`delete from ${TABLE[t]} where mentions <= 0`).run().changes
+    return n
   }
 }

@@ -123,7 +123,7 @@ export function supersetFts(e: SearchExpr): string | null {
  * guarantees the index part of `e` (true for the root and the required terms of an AND at the
  * root, when the outer MATCH is supersetFts(root)).
  */
-function condition(e: SearchExpr, implied: boolean): Sql {
+export function condition(e: SearchExpr, implied: boolean): Sql {
   if (e.type === 'term') {
     const adj = adjacencyFilterSql([e.term], 'm.title', 'm.text')
     if (implied) return adj ?? { sql: '1', params: [] }

@@ -363,7 +363,9 @@ export class SqliteStore {
         if (this.db.prepare('select 1 from schema_migrations where version = ?').get(m.version)) return false
         this.db.exec(m.sql)
         if (m.after === 'rebuild-fts') this.fillFts()
-        if (m.after === 'rebuild-rollups') new Rollups(this.db).rebuild()
+        // Each migration rebuilds the rollups it created (migration 7's step predates rollup_topic).
+        if (m.after === 'rebuild-rollups') new Rollups(this.db).rebuild(['day', 'cluster'])
+        if (m.after === 'rebuild-topic-rollup') new Rollups(this.db).rebuild(['topic'])
         this.db
           .prepare('insert into schema_migrations (version, name, checksum, applied_at) values (?, ?, ?, ?)')
           .run(m.version, m.name, checksum(m.sql), new Date().toISOString())
