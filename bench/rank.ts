@@ -5,7 +5,7 @@
  *
  * - Rows are generated inside SQLite (a recursive CTE; no FTS index, which ranking never reads):
  *   each mention has one region (codes drawn from the gazetteer's formal units, skewed so a few
- *   regions are big), a time spread over the days, a sentiment (25% pos, 55% neu, 20% neg),
+ *   regions are big), a time that follows the id across the days (stored in about publishing order, as crawls store them, ±6 h), a sentiment (25% pos, 55% neu, 20% neg),
  *   engagement, and a story cluster (every 4th mention joins the cluster of the one before it).
  * - The rollups are rebuilt from the base tables (the migration's path), timed.
  * - `yuqing rank --period week|month --json` through the real CLI, 5 runs each, the process
@@ -62,12 +62,12 @@ export function generateRankData(store: SqliteStore, opts: { mentions: number; r
         `with recursive seq(i) as (select 1 union all select i + 1 from seq where i < ?)
         insert into mentions (id, source, platform_id, text, published_at, fetched_at, reposts, comments, likes, content_hash, created_at, updated_at, author_name)
         select i, case when i % 5 = 0 then 'news' else 'weibo' end, 'b' || i, '生成的第 ' || i || ' 条',
-          strftime('%Y-%m-%dT%H:%M:%fZ', ? + (i * 7919 % ?), 'unixepoch'), '2026-01-01T00:00:00.000Z',
+          strftime('%Y-%m-%dT%H:%M:%fZ', ? + max(0, min(? - 1, i * ? / ? + (i * 7919 % 43200) - 21600)), 'unixepoch'), '2026-01-01T00:00:00.000Z',
           (i * 31) % 50, (i * 17) % 30, (i * 13) % 200, hex(i), '2026-01-01T00:00:00.000Z', '2026-01-01T00:00:00.000Z',
           case when i % 97 = 0 then '人民日报' else '用户' || (i % 5000) end
         from seq`,
       )
-      .run(n, start / 1000, span)
+      .run(n, start / 1000, span, span, n)
     // Skewed regions (the smaller of two hashes favours low indexes); a story keeps its region.
     store.db
       .prepare(

@@ -177,8 +177,11 @@ export class SearchStore {
     return s
   }
 
-  /** The FROM … WHERE … of a search (shared by the page and the count). */
-  private fromWhere(e: SearchExpr, f: SearchFilter): Sql {
+  /**
+   * The FROM … WHERE … of a search (shared by the page and the count). `window`: only rows with
+   * id ≥ minId published at or after `since` (see `search`), for an FTS-driven search.
+   */
+  private fromWhere(e: SearchExpr, f: SearchFilter, window?: { minId: number; since: string }): Sql {
     const where: string[] = []
     const params: unknown[] = []
     let from: string
@@ -188,6 +191,10 @@ export class SearchStore {
       from = 'mentions_fts f join mentions m on m.id = f.rowid left join analyses a on a.mention_id = m.id'
       where.push('mentions_fts match ?')
       params.push(superset)
+      if (window) {
+        where.push('f.rowid >= ?', 'm.published_at >= ?')
+        params.push(window.minId, window.since)
+      }
       if (exact === null) {
         const c = condition(e, true)
         if (c.sql !== '1') {
@@ -209,21 +216,68 @@ export class SearchStore {
     return { sql: `from ${from} where ${where.join(' and ')}`, params }
   }
 
-  search(e: SearchExpr, f: SearchFilter, o: SearchOptions): SearchResultRaw {
-    const fw = this.fromWhere(e, f)
-    const order = o.sort === 'heat' ? `${HEAT} desc, m.published_at desc, m.id desc` : 'm.published_at desc, m.id desc'
-    const rows = this.stmt(
+  /**
+   * Newest first without sorting every match: a 2-character term can match 6% of millions of
+   * rows. Look in a recent window first (1, 7, then 31 UTC days ending at the newest day, or at
+   * --to): the window's rows all have an id ≥ the smallest id published in it (the day index
+   * answers that), and FTS5 skips to that rowid, so only the matches stored since are read. When
+   * the window holds more than `limit` matches they are the newest of all (every row outside is
+   * older), so the page is exact; else widen, and finally search without a window. Fast when
+   * ids follow publishing time (crawled data); data imported out of order only widens the reads.
+   */
+  private windowed(e: SearchExpr, f: SearchFilter, o: SearchOptions): { rows: SearchRowRaw[]; fw: Sql | null } | null {
+    if (exactFts(e) === null && supersetFts(e) === null) return null
+    const top = f.to ? new Date(f.to.getTime() - 1).toISOString().slice(0, 10) : (this.stmt('select max(substr(published_at, 1, 10)) from mentions').pluck().get() as string | null)
+    if (!top) return null
+    for (const days of [1, 7, 31]) {
+      let low = new Date(Date.parse(`${top}T00:00:00Z`) - (days - 1) * 86_400_000)
+      // The --from bound is inside this window: the window is the whole filter, and exact.
+      const whole = f.from !== undefined && f.from >= low
+      if (whole) low = f.from!
+      const minId = this.stmt('select min(id) from mentions where substr(published_at, 1, 10) between ? and ?').pluck().get(low.toISOString().slice(0, 10), top) as number | null
+      if (minId === null) {
+        if (whole) return { rows: [], fw: null }
+        continue
+      }
+      const fw = this.fromWhere(e, f, { minId, since: low.toISOString() })
+      const rows = this.page(fw, 'm.published_at desc, m.id desc', o.limit + 1)
+      if (whole) return { rows, fw }
+      if (rows.length > o.limit) return { rows, fw: null }
+    }
+    return null
+  }
+
+  /** Rows of the index the expression's MATCH returns, counted up to cap + 1 (index only, no joins). */
+  private candidates(e: SearchExpr, cap: number): number {
+    const match = exactFts(e) ?? supersetFts(e)
+    if (match === null) return Infinity
+    return this.stmt('select count(*) from (select 1 from mentions_fts where mentions_fts match ? limit ?)').pluck().get(match, cap + 1) as number
+  }
+
+  private page(fw: Sql, order: string, n: number): SearchRowRaw[] {
+    return this.stmt(
       `select m.id, m.source, m.published_at as publishedAt, m.title, m.text, m.author_name as author, m.url,
           a.sentiment_label as sentiment, a.sentiment_score as sentimentScore, m.reposts, m.comments, m.likes, ${HEAT} as engagement,
           (select json_group_array(region_code) from (select region_code from mention_regions where mention_id = m.id order by confidence desc, region_code)) as regionsJson
         ${fw.sql} order by ${order} limit ?`,
-    ).all(...fw.params, o.limit + 1) as SearchRowRaw[]
+    ).all(...fw.params, n) as SearchRowRaw[]
+  }
+
+  search(e: SearchExpr, f: SearchFilter, o: SearchOptions): SearchResultRaw {
+    const fw = this.fromWhere(e, f)
+    const order = o.sort === 'heat' ? `${HEAT} desc, m.published_at desc, m.id desc` : 'm.published_at desc, m.id desc'
+    const win = o.sort === 'time' ? this.windowed(e, f, o) : null
+    const rows = win ? win.rows : this.page(fw, order, o.limit + 1)
     const more = rows.length > o.limit
     if (more) rows.length = o.limit
     let total: number | null = rows.length
-    if (more) {
-      const cap = o.countCap ?? 10_000
-      const n = (this.stmt(`select count(*) as n from (select 1 ${fw.sql} limit ?)`).get(...fw.params, cap + 1) as { n: number }).n
+    const cap = o.countCap ?? 10_000
+    // A page from a recent window that is not the whole filter: counting every match would read
+    // them all (the cost the window avoids) unless the index holds few candidates at all.
+    if (more && win && !win.fw && this.candidates(e, cap) > cap) total = null
+    else if (more) {
+      const counted = win?.fw ?? fw
+      const n = (this.stmt(`select count(*) as n from (select 1 ${counted.sql} limit ?)`).get(...counted.params, cap + 1) as { n: number }).n
       total = n > cap ? null : n
     }
     return { rows, total, more }
