@@ -6,12 +6,11 @@
 import { UsageError } from '../core/errors.js'
 import { addDays, localDayStart } from '../core/time.js'
 import { computeIndex, INDEX_VERSION, type IndexRow, type RegionInput, type Responsiveness, type RiskCluster, type DimensionKey, type ScaleFit } from '../index/compute.js'
+import { matchResponses, RESPONSE_HOURS } from '../index/response.js'
 import { LOCAL_DAY_SQL } from '../store/rollups.js'
 import type { SqliteStore } from '../store/sqlite.js'
 import type { AppContext } from './context.js'
 
-/** Days a 回应 may come after a story's first mention. */
-const RESPONSE_HOURS = 48
 const TZ = 'Asia/Shanghai'
 
 export interface Period {
@@ -184,19 +183,12 @@ function responsiveness(store: SqliteStore, region: string, accounts: ReadonlyAr
     )
     .all(region, names, uids, start, end) as Array<{ id: number; at: string; r: number; c: number; l: number; cluster: number | null; about: number }>
   const firstStmt = store.db.prepare('select published_at from mentions where id = ?').pluck()
-  const latencies: number[] = []
-  for (const k of risk) {
+  const heads = risk.flatMap((k) => {
     const first = firstStmt.get(k.clusterId) as string | undefined
-    if (!first) continue
-    const t0 = Date.parse(first)
-    let best: number | null = null
-    for (const p of posts) {
-      const dt = (Date.parse(p.at) - t0) / 3_600_000
-      if (dt < 0 || dt > RESPONSE_HOURS || p.id === k.clusterId) continue
-      if (p.cluster === k.clusterId || p.about) best = best === null ? dt : Math.min(best, dt)
-    }
-    if (best !== null) latencies.push(best)
-  }
+    return first ? [{ clusterId: k.clusterId, firstAt: first }] : []
+  })
+  const official = posts.map((p) => ({ id: p.id, at: p.at, author: null, cluster: p.cluster, about: Boolean(p.about) }))
+  const latencies = matchResponses(heads, official, RESPONSE_HOURS).flatMap((m) => (m.latencyHours === null ? [] : [m.latencyHours]))
   latencies.sort((a, b) => a - b)
   const mid = latencies.length ? (latencies.length % 2 ? latencies[(latencies.length - 1) / 2]! : (latencies[latencies.length / 2 - 1]! + latencies[latencies.length / 2]!) / 2) : null
   const inWindow = posts.filter((p) => p.at < localDayStart(addDays(to, 1), TZ).toISOString())
