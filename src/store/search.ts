@@ -14,7 +14,7 @@
  */
 import type BetterSqlite3 from 'better-sqlite3'
 import { adjacencyFilterSql, termIsExact, type CompiledTerm } from './fts-tokens.js'
-import { mentionFilterClauses } from './sqlite.js'
+import { mentionFilterClauses, publishedRangeSql } from './sqlite.js'
 
 type Database = BetterSqlite3.Database
 type Statement = BetterSqlite3.Statement
@@ -73,6 +73,9 @@ export interface SearchResultRaw {
 }
 
 const SUB = 'm.id in (select rowid from mentions_fts where mentions_fts match ?)'
+/** A region filter with at most this many mentions drives the search from the region's index. */
+const REGION_ROWS = 20_000
+const REGION_BATCH = 256
 const HEAT = '(coalesce(m.reposts, 0) + coalesce(m.comments, 0) + coalesce(m.likes, 0))'
 
 interface Sql {
@@ -181,7 +184,7 @@ export class SearchStore {
    * The FROM … WHERE … of a search (shared by the page and the count). `window`: only rows with
    * id ≥ minId published at or after `since` (see `search`), for an FTS-driven search.
    */
-  private fromWhere(e: SearchExpr, f: SearchFilter, window?: { minId: number; since: string }): Sql {
+  private fromWhere(e: SearchExpr, f: SearchFilter, window?: { minId: number; since: string }, ids?: readonly number[]): Sql {
     const where: string[] = []
     const params: unknown[] = []
     let from: string
@@ -194,6 +197,11 @@ export class SearchStore {
       if (window) {
         where.push('f.rowid >= ?', 'm.published_at >= ?')
         params.push(window.minId, window.since)
+      }
+      if (ids) {
+        // One index probe per id (FTS5 answers MATCH with rowid = ?), instead of every match.
+        where.push('f.rowid in (select value from json_each(?))')
+        params.push(JSON.stringify(ids))
       }
       if (exact === null) {
         const c = condition(e, true)
@@ -247,6 +255,31 @@ export class SearchStore {
     return null
   }
 
+  /**
+   * Newest first within a small region (or a few): its mentions in time order from the region
+   * index, each batch checked against the term index, until the page is full. Far fewer reads
+   * than every match of a common term when the region holds up to REGION_ROWS mentions.
+   */
+  private regionDriven(e: SearchExpr, f: SearchFilter, o: SearchOptions): SearchRowRaw[] | null {
+    if (!f.regions?.length || (exactFts(e) === null && supersetFts(e) === null)) return null
+    const inList = f.regions.map(() => '?').join(', ')
+    const size = this.stmt(`select count(*) from (select 1 from mention_regions where region_code in (${inList}) limit ?)`).pluck().get(...f.regions, REGION_ROWS + 1) as number
+    if (size > REGION_ROWS) return null
+    const range = f.from || f.to ? publishedRangeSql(f.from, f.to, 'm') : null
+    const ids = this.stmt(
+      `select distinct m.id from mention_regions r cross join mentions m on m.id = r.mention_id
+        where r.region_code in (${inList})${range ? ` and ${range.sql}` : ''} order by m.published_at desc, m.id desc`,
+    )
+      .pluck()
+      .all(...f.regions, ...(range?.params ?? [])) as number[]
+    const rows: SearchRowRaw[] = []
+    for (let i = 0; i < ids.length && rows.length <= o.limit; i += REGION_BATCH) {
+      const batch = this.page(this.fromWhere(e, f, undefined, ids.slice(i, i + REGION_BATCH)), 'm.published_at desc, m.id desc', o.limit + 1 - rows.length)
+      rows.push(...batch)
+    }
+    return rows
+  }
+
   /** Rows of the index the expression's MATCH returns, counted up to cap + 1 (index only, no joins). */
   private candidates(e: SearchExpr, cap: number): number {
     const match = exactFts(e) ?? supersetFts(e)
@@ -266,15 +299,16 @@ export class SearchStore {
   search(e: SearchExpr, f: SearchFilter, o: SearchOptions): SearchResultRaw {
     const fw = this.fromWhere(e, f)
     const order = o.sort === 'heat' ? `${HEAT} desc, m.published_at desc, m.id desc` : 'm.published_at desc, m.id desc'
-    const win = o.sort === 'time' ? this.windowed(e, f, o) : null
-    const rows = win ? win.rows : this.page(fw, order, o.limit + 1)
+    const byRegion = o.sort === 'time' ? this.regionDriven(e, f, o) : null
+    const win = o.sort === 'time' && !byRegion ? this.windowed(e, f, o) : null
+    const rows = byRegion ?? (win ? win.rows : this.page(fw, order, o.limit + 1))
     const more = rows.length > o.limit
     if (more) rows.length = o.limit
     let total: number | null = rows.length
     const cap = o.countCap ?? 10_000
     // A page from a recent window that is not the whole filter: counting every match would read
     // them all (the cost the window avoids) unless the index holds few candidates at all.
-    if (more && win && !win.fw && this.candidates(e, cap) > cap) total = null
+    if (more && (byRegion || (win && !win.fw)) && this.candidates(e, cap) > cap) total = null
     else if (more) {
       const counted = win?.fw ?? fw
       const n = (this.stmt(`select count(*) as n from (select 1 ${counted.sql} limit ?)`).get(...counted.params, cap + 1) as { n: number }).n

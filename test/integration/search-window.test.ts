@@ -33,6 +33,19 @@ beforeAll(() => {
   }
   const sum = store.upsertMentions(items)
   items.forEach((m, i) => all.push({ id: sum.outcomes[i]!.id!, at: m.publishedAt.toISOString(), text: m.text }))
+  // Every third mention is about 宝安区: a small region drives the search from its index.
+  store.saveAnalyses(
+    all.map((x, i) => ({
+      mentionId: x.id,
+      version: 'test',
+      sentiment: { score: 0, label: 'neu' as const, confidence: 1 },
+      keywords: [],
+      topics: [],
+      simhash: null,
+      clusterId: null,
+      regions: i % 3 === 0 ? [{ code: '440306', evidence: 'test', confidence: 1 }] : [],
+    })),
+  )
 })
 afterAll(() => {
   store?.close()
@@ -57,6 +70,20 @@ describe('newest-first search through a recent window', () => {
     }
     const and: SearchExpr = { type: 'and', children: [term('地铁'), term('拥堵')] }
     expect(s.search(and, {}, { limit: 5, sort: 'time' }).rows.map((x) => x.id)).toEqual(newest((x) => x.text.includes('地铁') && x.text.includes('拥堵'), 5))
+  })
+
+  it('a region filter gives the newest matches of that region (batches from the region index)', () => {
+    const s = new SearchStore(store.db)
+    const inRegion = new Set(all.filter((_, i) => i % 3 === 0).map((x) => x.id))
+    for (const limit of [1, 5, 30, 300]) {
+      const r = s.search(term('地铁'), { regions: ['440306'] }, { limit, sort: 'time' })
+      expect(r.rows.map((x) => x.id), `limit ${limit}`).toEqual(newest((x) => inRegion.has(x.id) && x.text.includes('地铁'), limit))
+    }
+    const from = new Date(END - 30 * DAY)
+    const r = s.search(term('公交'), { regions: ['440306'], from }, { limit: 4, sort: 'time' })
+    const pred = (x: (typeof all)[number]) => inRegion.has(x.id) && x.text.includes('公交') && x.at >= from.toISOString()
+    expect(r.rows.map((x) => x.id)).toEqual(newest(pred, 4))
+    expect(r.total).toBe(all.filter(pred).length)
   })
 
   it('with --from and --to bounds, and counts the total when the index holds few candidates', () => {
