@@ -287,7 +287,14 @@ export function assembleReport(d: ReportData): ReportModel {
   const mentions = sum(inWin)
   const counts = sentimentCounts(inWin)
   const byId = new Map(d.rows.map((m) => [m.id, m]))
-  const headOf = (cluster: number) => byId.get(cluster) ?? d.heads.get(cluster) ?? d.rows.find((m) => m.cluster === cluster)
+  // A story's 首发: its earliest published mention among those stored (the cluster's head, i.e.
+  // the first one stored, may have been published later, e.g. a repost crawled first).
+  const earliest = new Map<number, MentionRow>()
+  for (const m of [...d.heads.values(), ...d.rows]) {
+    const e = earliest.get(m.cluster)
+    if (!e || m.publishedAt < e.publishedAt || (m.publishedAt === e.publishedAt && m.id < e.id)) earliest.set(m.cluster, m)
+  }
+  const headOf = (cluster: number) => earliest.get(cluster) ?? byId.get(cluster) ?? d.heads.get(cluster)
 
   // 指数
   const selfRow = d.rank.rows.find((x) => x.code === region.code) ?? null
