@@ -226,8 +226,28 @@ export function tokensHoldTerm(columnTokens: string, t: CompiledTerm): boolean {
 /** Whether a stored title/text pair matches a compiled term (see compileTerm). */
 export function termMatches(title: string | null, text: string | null, t: CompiledTerm): boolean {
   if (termIsExact(t)) return true
+  return textHasTerm(title, text, t)
+}
+
+/** Whether title or text holds the term, from the text alone (no index lookup assumed). */
+export function textHasTerm(title: string | null, text: string | null, t: CompiledTerm): boolean {
   if (t.chars !== undefined) return (title !== null && normaliseForIndex(title).includes(t.chars)) || (text !== null && normaliseForIndex(text).includes(t.chars))
   return tokensHoldTerm(indexTokens(title), t) || tokensHoldTerm(indexTokens(text), t)
+}
+
+/** The SQL function yq_text_has(title, text, termJson): 1 when the columns hold the term, decided on the text alone. */
+export function textHasFunction(): (title: unknown, text: unknown, spec: unknown) => 0 | 1 {
+  const cache = new Map<string, CompiledTerm>()
+  return (title, text, spec) => {
+    const key = String(spec)
+    let t = cache.get(key)
+    if (!t) {
+      if (cache.size >= 64) cache.clear()
+      t = JSON.parse(key) as CompiledTerm
+      cache.set(key, t)
+    }
+    return textHasTerm(typeof title === 'string' ? title : null, typeof text === 'string' ? text : null, t) ? 1 : 0
+  }
 }
 
 /**
@@ -251,7 +271,8 @@ export function termsHoldFunction(): (title: unknown, text: unknown, spec: unkno
 }
 
 /** Han ideographs only: no normalisation changes them, so finding them in the raw text is exact. */
-const HAN_ONLY = /^[\u3400-\u4dbf\u4e00-\u9fff\u{20000}-\u{323af}]+$/u
+/** A term of Han characters only (instr() on the raw text can settle it). */
+export const HAN_ONLY = /^[\u3400-\u4dbf\u4e00-\u9fff\u{20000}-\u{323af}]+$/u
 
 /**
  * SQL (a condition over the given title and text column expressions) that keeps the candidate
@@ -267,7 +288,7 @@ export function adjacencyFilterSql(terms: CompiledTerm[], title: string, text: s
     if (termIsExact(t)) continue
     const spec = JSON.stringify([t])
     if (t.chars !== undefined && HAN_ONLY.test(t.chars)) {
-      parts.push(`(instr(${text}, ?) > 0 OR instr(${title}, ?) > 0 OR yq_terms_hold(${title}, ${text}, ?))`)
+      parts.push(`(instr(${text}, ?) > 0 OR instr(coalesce(${title}, ''), ?) > 0 OR yq_terms_hold(${title}, ${text}, ?))`)
       params.push(t.chars, t.chars, spec)
     } else {
       parts.push(`yq_terms_hold(${title}, ${text}, ?)`)

@@ -13,7 +13,7 @@
  * - an expression with nothing required (`-广告`) scans the mentions the filters leave.
  */
 import type BetterSqlite3 from 'better-sqlite3'
-import { adjacencyFilterSql, termIsExact, type CompiledTerm } from './fts-tokens.js'
+import { adjacencyFilterSql, HAN_ONLY, termIsExact, type CompiledTerm } from './fts-tokens.js'
 import { mentionFilterClauses, publishedRangeSql } from './sqlite.js'
 
 type Database = BetterSqlite3.Database
@@ -75,7 +75,6 @@ export interface SearchResultRaw {
 const SUB = 'm.id in (select rowid from mentions_fts where mentions_fts match ?)'
 /** A region filter with at most this many mentions drives the search from the region's index. */
 const REGION_ROWS = 20_000
-const REGION_BATCH = 256
 const HEAT = '(coalesce(m.reposts, 0) + coalesce(m.comments, 0) + coalesce(m.likes, 0))'
 
 interface Sql {
@@ -162,6 +161,31 @@ function filterSql(f: SearchFilter): Sql {
   return { sql: clauses.join(' and '), params }
 }
 
+/**
+ * `e` decided on the text alone, without the term index (for a few candidate rows): a Han term
+ * by instr() on the raw columns, with yq_text_has (the normalised text) when that misses; any
+ * other term by yq_text_has (the index's tokens of the text).
+ */
+export function textCondition(e: SearchExpr): Sql {
+  switch (e.type) {
+    case 'term': {
+      const spec = JSON.stringify(e.term)
+      const t = e.term
+      if (t.chars !== undefined && HAN_ONLY.test(t.chars))
+        return { sql: "(instr(m.text, ?) > 0 or instr(coalesce(m.title, ''), ?) > 0 or yq_text_has(m.title, m.text, ?))", params: [t.chars, t.chars, spec] }
+      return { sql: 'yq_text_has(m.title, m.text, ?)', params: [spec] }
+    }
+    case 'not': {
+      const c = textCondition(e.child)
+      return { sql: `not ${c.sql}`, params: c.params }
+    }
+    default: {
+      const parts = e.children.map(textCondition)
+      return { sql: `(${parts.map((p) => p.sql).join(e.type === 'and' ? ' and ' : ' or ')})`, params: parts.flatMap((p) => p.params) }
+    }
+  }
+}
+
 export class SearchStore {
   private readonly db: Database
   private readonly stmts = new Map<string, Statement>()
@@ -184,7 +208,7 @@ export class SearchStore {
    * The FROM … WHERE … of a search (shared by the page and the count). `window`: only rows with
    * id ≥ minId published at or after `since` (see `search`), for an FTS-driven search.
    */
-  private fromWhere(e: SearchExpr, f: SearchFilter, window?: { minId: number; since: string }, ids?: readonly number[]): Sql {
+  private fromWhere(e: SearchExpr, f: SearchFilter, window?: { minId: number; since: string }): Sql {
     const where: string[] = []
     const params: unknown[] = []
     let from: string
@@ -197,11 +221,6 @@ export class SearchStore {
       if (window) {
         where.push('f.rowid >= ?', 'm.published_at >= ?')
         params.push(window.minId, window.since)
-      }
-      if (ids) {
-        // One index probe per id (FTS5 answers MATCH with rowid = ?), instead of every match.
-        where.push('f.rowid in (select value from json_each(?))')
-        params.push(JSON.stringify(ids))
       }
       if (exact === null) {
         const c = condition(e, true)
@@ -226,8 +245,8 @@ export class SearchStore {
 
   /**
    * Newest first without sorting every match: a 2-character term can match 6% of millions of
-   * rows. Look in a recent window first (1, 7, then 31 UTC days ending at the newest day, or at
-   * --to): the window's rows all have an id ≥ the smallest id published in it (the day index
+   * rows. Look in a recent window first (1, then 7 UTC days ending at the newest day, or at
+   * --to; a longer window costs more to bound than searching whole): the window's rows all have an id ≥ the smallest id published in it (the day index
    * answers that), and FTS5 skips to that rowid, so only the matches stored since are read. When
    * the window holds more than `limit` matches they are the newest of all (every row outside is
    * older), so the page is exact; else widen, and finally search without a window. Fast when
@@ -237,7 +256,7 @@ export class SearchStore {
     if (exactFts(e) === null && supersetFts(e) === null) return null
     const top = f.to ? new Date(f.to.getTime() - 1).toISOString().slice(0, 10) : (this.stmt('select max(substr(published_at, 1, 10)) from mentions').pluck().get() as string | null)
     if (!top) return null
-    for (const days of [1, 7, 31]) {
+    for (const days of [1, 7]) {
       let low = new Date(Date.parse(`${top}T00:00:00Z`) - (days - 1) * 86_400_000)
       // The --from bound is inside this window: the window is the whole filter, and exact.
       const whole = f.from !== undefined && f.from >= low
@@ -256,28 +275,24 @@ export class SearchStore {
   }
 
   /**
-   * Newest first within a small region (or a few): its mentions in time order from the region
-   * index, each batch checked against the term index, until the page is full. Far fewer reads
-   * than every match of a common term when the region holds up to REGION_ROWS mentions.
+   * Newest first within a small region (or a few): its mentions from the region index, the query
+   * checked on their text (`textCondition`), no term index. Probing the index per mention costs
+   * more than reading the text when the region holds up to REGION_ROWS mentions.
    */
-  private regionDriven(e: SearchExpr, f: SearchFilter, o: SearchOptions): SearchRowRaw[] | null {
-    if (!f.regions?.length || (exactFts(e) === null && supersetFts(e) === null)) return null
+  private regionDriven(e: SearchExpr, f: SearchFilter, o: SearchOptions): { rows: SearchRowRaw[]; fw: Sql } | null {
+    if (!f.regions?.length) return null
     const inList = f.regions.map(() => '?').join(', ')
     const size = this.stmt(`select count(*) from (select 1 from mention_regions where region_code in (${inList}) limit ?)`).pluck().get(...f.regions, REGION_ROWS + 1) as number
     if (size > REGION_ROWS) return null
-    const range = f.from || f.to ? publishedRangeSql(f.from, f.to, 'm') : null
-    const ids = this.stmt(
-      `select distinct m.id from mention_regions r cross join mentions m on m.id = r.mention_id
-        where r.region_code in (${inList})${range ? ` and ${range.sql}` : ''} order by m.published_at desc, m.id desc`,
-    )
-      .pluck()
-      .all(...f.regions, ...(range?.params ?? [])) as number[]
-    const rows: SearchRowRaw[] = []
-    for (let i = 0; i < ids.length && rows.length <= o.limit; i += REGION_BATCH) {
-      const batch = this.page(this.fromWhere(e, f, undefined, ids.slice(i, i + REGION_BATCH)), 'm.published_at desc, m.id desc', o.limit + 1 - rows.length)
-      rows.push(...batch)
+    const c = textCondition(e)
+    const { regions, ...rest } = f
+    const fs = filterSql(rest)
+    const fw: Sql = {
+      sql: `from (select distinct mention_id from mention_regions where region_code in (${inList})) r cross join mentions m on m.id = r.mention_id
+        left join analyses a on a.mention_id = m.id where ${c.sql}${fs.sql ? ` and ${fs.sql}` : ''}`,
+      params: [...regions, ...c.params, ...fs.params],
     }
-    return rows
+    return { rows: this.page(fw, 'm.published_at desc, m.id desc', o.limit + 1), fw }
   }
 
   /** Rows of the index the expression's MATCH returns, counted up to cap + 1 (index only, no joins). */
@@ -301,16 +316,16 @@ export class SearchStore {
     const order = o.sort === 'heat' ? `${HEAT} desc, m.published_at desc, m.id desc` : 'm.published_at desc, m.id desc'
     const byRegion = o.sort === 'time' ? this.regionDriven(e, f, o) : null
     const win = o.sort === 'time' && !byRegion ? this.windowed(e, f, o) : null
-    const rows = byRegion ?? (win ? win.rows : this.page(fw, order, o.limit + 1))
+    const rows = byRegion?.rows ?? (win ? win.rows : this.page(fw, order, o.limit + 1))
     const more = rows.length > o.limit
     if (more) rows.length = o.limit
     let total: number | null = rows.length
     const cap = o.countCap ?? 10_000
     // A page from a recent window that is not the whole filter: counting every match would read
     // them all (the cost the window avoids) unless the index holds few candidates at all.
-    if (more && (byRegion || (win && !win.fw)) && this.candidates(e, cap) > cap) total = null
+    if (more && win && !win.fw && this.candidates(e, cap) > cap) total = null
     else if (more) {
-      const counted = win?.fw ?? fw
+      const counted = byRegion?.fw ?? win?.fw ?? fw
       const n = (this.stmt(`select count(*) as n from (select 1 ${counted.sql} limit ?)`).get(...counted.params, cap + 1) as { n: number }).n
       total = n > cap ? null : n
     }

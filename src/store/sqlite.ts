@@ -12,7 +12,7 @@ import { StoreError, errorMessage } from '../core/errors.js'
 import { parseIsoWithOffset, type MentionInput, INTERCHANGE_FIELDS } from '../core/mention.js'
 import { canonicalUrl } from '../core/url.js'
 import { P, prepareMention, type PreparedMention } from './prepare.js'
-import { adjacencyFilterSql, compilePlainQuery, indexTokens, termsHoldFunction } from './fts-tokens.js'
+import { adjacencyFilterSql, compilePlainQuery, indexTokens, termsHoldFunction, textHasFunction } from './fts-tokens.js'
 import { Rollups, registerRollupFunctions } from './rollups.js'
 import { AlertStore } from './alerts.js'
 import { JobStore } from './jobs.js'
@@ -919,6 +919,7 @@ export interface CrawlRunRow extends CrawlRunCounts {
  */
 function registerFunctions(db: Database): void {
   db.function('yq_terms_hold', { deterministic: true }, termsHoldFunction())
+  db.function('yq_text_has', { deterministic: true }, textHasFunction())
   registerRollupFunctions(db)
 }
 

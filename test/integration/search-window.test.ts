@@ -79,6 +79,10 @@ describe('newest-first search through a recent window', () => {
       const r = s.search(term('地铁'), { regions: ['440306'] }, { limit, sort: 'time' })
       expect(r.rows.map((x) => x.id), `limit ${limit}`).toEqual(newest((x) => inRegion.has(x.id) && x.text.includes('地铁'), limit))
     }
+    const not: SearchExpr = { type: 'and', children: [term('地铁'), { type: 'not', child: term('拥堵') }] }
+    expect(s.search(not, { regions: ['440306'] }, { limit: 7, sort: 'time' }).rows.map((x) => x.id)).toEqual(
+      newest((x) => inRegion.has(x.id) && x.text.includes('地铁') && !x.text.includes('拥堵'), 7),
+    )
     const from = new Date(END - 30 * DAY)
     const r = s.search(term('公交'), { regions: ['440306'], from }, { limit: 4, sort: 'time' })
     const pred = (x: (typeof all)[number]) => inRegion.has(x.id) && x.text.includes('公交') && x.at >= from.toISOString()
