@@ -14,7 +14,8 @@
  * the crawl, written to bench/out/crawl.json), --only foundation (everything but the crawl and
  *  the ranking) or --only rank (bench/rank.ts: 5,000,000 generated mentions, 3,000 regions, 90 days),
  *  --only search (bench/search.ts: search latency on the cached 5,000,000-mention database) or
- *  --only trend (bench/trend.ts: `yuqing trend` on the same database).
+ *  --only trend (bench/trend.ts: `yuqing trend` on the same database) or --only report
+ *  (bench/report.ts: the daily report on the same database).
  * Writes bench/out/foundation.json.
  */
 import { spawn } from 'node:child_process'
@@ -28,6 +29,7 @@ import { benchCrawl, printCrawl } from './crawl.js'
 import { benchRank, printRank } from './rank.js'
 import { benchDatabase, benchSearch, printSearch, writeOut } from './search.js'
 import { benchTrend, printTrend } from './trend.js'
+import { benchReport, printReport } from './report.js'
 import { pollMemory } from './memory.js'
 import { benchNlp } from './nlp.js'
 
@@ -43,7 +45,7 @@ const PAGES = arg('--pages', 10_000)
 const ONLY = (() => {
   const i = process.argv.indexOf('--only')
   const v = i > 0 ? process.argv[i + 1] : undefined
-  if (v !== undefined && !['crawl', 'foundation', 'rank', 'search', 'trend'].includes(v)) throw new Error(`--only ${v}: one of crawl, foundation, rank, search, trend`)
+  if (v !== undefined && !['crawl', 'foundation', 'rank', 'search', 'trend', 'report'].includes(v)) throw new Error(`--only ${v}: one of crawl, foundation, rank, search, trend, report`)
   return v
 })()
 const CRAWL = { pages: PAGES, rate: 50, latencyMs: 20 }
@@ -240,15 +242,25 @@ function trendOnly(): void {
   writeOut('trend', 'trend', r)
 }
 
+function reportOnly(): void {
+  const b = benchDatabase()
+  if (b.buildSeconds) console.log(`bench database built in ${b.buildSeconds.toFixed(0)} s: ${b.file}`)
+  const r = benchReport(b)
+  for (const v of printReport(r)) console.log(v)
+  writeOut('report', 'report', r)
+}
+
 if (ONLY === 'crawl') await crawlOnly()
 else if (ONLY === 'rank') rankOnly()
 else if (ONLY === 'search') searchOnly()
 else if (ONLY === 'trend') trendOnly()
+else if (ONLY === 'report') reportOnly()
 else {
   await main()
   if (ONLY === undefined) {
     rankOnly()
     searchOnly()
     trendOnly()
+    reportOnly()
   }
 }

@@ -52,14 +52,36 @@ export function betaCdf(x: number, a: number, b: number): number {
   return 1 - (Math.exp(lnFront) * continuedFraction(1 - x, b, a)) / b
 }
 
-/** The p-quantile of Beta(a, b), to ~1e-10. */
+/**
+ * The p-quantile of Beta(a, b), to ~1e-12: Newton's method on the CDF (the density is its
+ * derivative) from the normal approximation, kept inside a bisection bracket, so it converges
+ * in a handful of CDF evaluations instead of 60 (the ranking takes two per region).
+ */
 export function betaQuantile(p: number, a: number, b: number): number {
+  if (p <= 0) return 0
+  if (p >= 1) return 1
+  const lnB = lnGamma(a) + lnGamma(b) - lnGamma(a + b)
+  const pdf = (x: number) => Math.exp((a - 1) * Math.log(x) + (b - 1) * Math.log(1 - x) - lnB)
+  const mean = a / (a + b)
+  const sd = Math.sqrt((a * b) / ((a + b) ** 2 * (a + b + 1)))
+  // Acklam-free start: ±1.645 sd covers the 5%/95% points the index asks for; others start at the mean.
+  const z = p === 0.05 ? -1.6448536269514722 : p === 0.95 ? 1.6448536269514722 : 0
   let lo = 0
   let hi = 1
-  for (let i = 0; i < 60; i++) {
-    const mid = (lo + hi) / 2
-    if (betaCdf(mid, a, b) < p) lo = mid
-    else hi = mid
+  let x = Math.min(1 - 1e-9, Math.max(1e-9, mean + z * sd))
+  for (let i = 0; i < 100; i++) {
+    const f = betaCdf(x, a, b) - p
+    if (f < 0) lo = x
+    else hi = x
+    if (Math.abs(f) < 1e-13 || hi - lo < 1e-13) break
+    const d = pdf(x)
+    let next = d > 0 && Number.isFinite(d) ? x - f / d : (lo + hi) / 2
+    if (!(next > lo && next < hi)) next = (lo + hi) / 2
+    if (Math.abs(next - x) < 1e-14) {
+      x = next
+      break
+    }
+    x = next
   }
-  return (lo + hi) / 2
+  return x
 }

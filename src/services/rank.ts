@@ -95,33 +95,58 @@ function sensitiveMatcher(words: Record<string, string[]>): (text: string) => bo
 
 /** Per-region inputs over [from, to] for every region with mentions (and every code in `extra`). */
 export function regionInputs(ctx: AppContext, store: SqliteStore, from: string, to: string, extra: readonly string[]): RegionInput[] {
+  return regionInputsMulti(ctx, store, [{ from, to }], extra)[0]!
+}
+
+const TOTAL_COLS = [
+  'mentions',
+  "case when sentiment in ('pos','neg') then mentions else 0 end",
+  "case when source like 'news%' then stories else 0 end",
+  "case when source like 'news%' then 0 else stories end",
+  'reposts',
+  'comments',
+  'likes',
+  "case when sentiment = 'pos' then weight else 0 end",
+  "case when sentiment = 'neg' then weight else 0 end",
+]
+const CLUSTER_COLS = ['mentions', 'neg', 'pos', 'engagement', 'official_media']
+
+/**
+ * regionInputs for several windows in one pass over the rollups of their union (a daily report
+ * ranks the 7 days to its day and the 7 days before, which share 6): every sum is taken per
+ * window with `case when day between …`, so the rows are read and grouped once.
+ */
+export function regionInputsMulti(ctx: AppContext, store: SqliteStore, windows: ReadonlyArray<{ from: string; to: string }>, extra: readonly string[]): RegionInput[][] {
   const db = store.db
+  const lo = windows.map((w) => w.from).sort()[0]!
+  const hi = windows.map((w) => w.to).sort().at(-1)!
+  const inW = (k: number) => `day between @f${k} and @t${k}`
+  const params: Record<string, string> = { lo, hi }
+  windows.forEach((w, k) => Object.assign(params, { [`f${k}`]: w.from, [`t${k}`]: w.to }))
+  const totalSums = windows.flatMap((_, k) => TOTAL_COLS.map((c) => `sum(case when ${inW(k)} then ${c} else 0 end)`))
   const totals = db
-    .prepare(
-      `select region_code as region, sum(mentions) as mentions, sum(case when sentiment in ('pos','neg') then mentions else 0 end) as polar,
-        sum(case when source like 'news%' then stories else 0 end) as news, sum(case when source like 'news%' then 0 else stories end) as social,
-        sum(reposts) as reposts, sum(comments) as comments, sum(likes) as likes,
-        sum(case when sentiment = 'pos' then weight else 0 end) as pos, sum(case when sentiment = 'neg' then weight else 0 end) as neg
-      from rollup_day where day between ? and ? group by region_code having sum(mentions) > 0`,
-    )
-    .all(from, to) as DayTotals[]
-  // Net-negative stories (sum(neg) > sum(pos) over the window) are among the clusters with a row of
+    .prepare(`select region_code, ${totalSums.join(', ')} from rollup_day where day between @lo and @hi group by region_code`)
+    .raw()
+    .all(params) as Array<[string, ...number[]]>
+  // Net-negative stories (sum(neg) > sum(pos) over a window) are among the clusters with a row of
   // neg > 0: their rows come from the partial index rollup_cluster_negative (migration 8), and
   // only their rows with neg = 0 are looked for among the rest, so the GROUP BY sorts about a
-  // quarter of the window's rows. Read as arrays: a month holds ~250k such stories at 5M mentions.
+  // quarter of the rows. Read as arrays: a month holds ~250k such stories at 5M mentions.
+  const clusterSums = windows.flatMap((_, k) => CLUSTER_COLS.map((c) => `sum(case when ${inW(k)} then ${c} else 0 end)`))
+  const netNegative = windows.map((_, k) => `sum(case when ${inW(k)} then neg else 0 end) > sum(case when ${inW(k)} then pos else 0 end)`).join(' or ')
   const clusterRows = db
     .prepare(
-      `select region_code, cluster_id, sum(mentions), sum(neg), sum(pos), sum(engagement), sum(official_media) from (
-        select region_code, cluster_id, mentions, neg, pos, engagement, official_media from rollup_cluster indexed by rollup_cluster_negative
-          where day between @from and @to and neg > 0
+      `select region_code, cluster_id, ${clusterSums.join(', ')} from (
+        select day, region_code, cluster_id, mentions, neg, pos, engagement, official_media from rollup_cluster indexed by rollup_cluster_negative
+          where day between @lo and @hi and neg > 0
         union all
-        select region_code, cluster_id, mentions, neg, pos, engagement, official_media from rollup_cluster
-          where day between @from and @to and neg = 0 and (region_code, cluster_id) in
-            (select region_code, cluster_id from rollup_cluster indexed by rollup_cluster_negative where day between @from and @to and neg > 0))
-      group by region_code, cluster_id having sum(neg) > sum(pos)`,
+        select day, region_code, cluster_id, mentions, neg, pos, engagement, official_media from rollup_cluster
+          where day between @lo and @hi and neg = 0 and (region_code, cluster_id) in
+            (select region_code, cluster_id from rollup_cluster indexed by rollup_cluster_negative where day between @lo and @hi and neg > 0))
+      group by region_code, cluster_id having ${netNegative}`,
     )
     .raw()
-    .all({ from, to }) as Array<[string, number, number, number, number, number, number]>
+    .all(params) as Array<[string, number, ...number[]]>
 
   // Sensitive words, checked on each risk cluster's first mention (the cluster id is its id).
   const isSensitive = sensitiveMatcher(ctx.config.alerts.sensitiveWords)
@@ -131,36 +156,45 @@ export function regionInputs(ctx: AppContext, store: SqliteStore, from: string, 
   for (let i = 0; i < ids.length; i += 500)
     for (const h of headStmt.all(JSON.stringify(ids.slice(i, i + 500))) as Array<{ id: number; t: string }>) if (isSensitive(h.t)) sensitive.add(h.id)
 
-  const byRegion = new Map<string, RiskCluster[]>()
-  for (const [region, clusterId, mentions, neg, , engagement, om] of clusterRows) {
-    if (mentions <= 0) continue
-    let list = byRegion.get(region)
-    if (!list) byRegion.set(region, (list = []))
-    list.push({ clusterId, mentions, neg, engagement, officialMedia: om > 0, sensitive: sensitive.has(clusterId) })
-  }
-
   const gaz = ctx.gazetteer()
   const watched = new Map(ctx.regions.map((r) => [r.code, r]))
-  const seen = new Map(totals.map((t) => [t.region, t]))
-  for (const code of extra) if (!seen.has(code)) seen.set(code, { region: code, mentions: 0, polar: 0, news: 0, social: 0, reposts: 0, comments: 0, likes: 0, pos: 0, neg: 0 })
-  return [...seen.values()].map((t) => {
-    const w = watched.get(t.region)
-    const risk = byRegion.get(t.region) ?? []
-    return {
-      code: t.region,
-      name: w?.name ?? gaz.get(t.region)?.name ?? t.region,
-      mentions: t.mentions,
-      polar: t.polar,
-      newsStories: t.news,
-      socialStories: t.social,
-      reposts: t.reposts,
-      comments: t.comments,
-      likes: t.likes,
-      pos: Math.max(0, t.pos),
-      neg: Math.max(0, t.neg),
-      riskClusters: risk,
-      responsiveness: w && w.officialAccounts.length ? responsiveness(store, t.region, w.officialAccounts, risk, from, to) : null,
+  return windows.map((w, k) => {
+    const byRegion = new Map<string, RiskCluster[]>()
+    const c0 = 2 + k * CLUSTER_COLS.length
+    for (const row of clusterRows) {
+      const [mentions, neg, pos, engagement, om] = row.slice(c0, c0 + CLUSTER_COLS.length) as number[]
+      if (mentions! <= 0 || !(neg! > pos!)) continue
+      const region = row[0]
+      let list = byRegion.get(region)
+      if (!list) byRegion.set(region, (list = []))
+      list.push({ clusterId: row[1], mentions: mentions!, neg: neg!, engagement: engagement!, officialMedia: om! > 0, sensitive: sensitive.has(row[1]) })
     }
+    const t0 = 1 + k * TOTAL_COLS.length
+    const seen = new Map<string, DayTotals>()
+    for (const row of totals) {
+      const [mentions, polar, news, social, reposts, comments, likes, pos, neg] = row.slice(t0, t0 + TOTAL_COLS.length) as number[]
+      if (mentions! > 0) seen.set(row[0], { region: row[0], mentions: mentions!, polar: polar!, news: news!, social: social!, reposts: reposts!, comments: comments!, likes: likes!, pos: pos!, neg: neg! })
+    }
+    for (const code of extra) if (!seen.has(code)) seen.set(code, { region: code, mentions: 0, polar: 0, news: 0, social: 0, reposts: 0, comments: 0, likes: 0, pos: 0, neg: 0 })
+    return [...seen.values()].map((t) => {
+      const wr = watched.get(t.region)
+      const risk = byRegion.get(t.region) ?? []
+      return {
+        code: t.region,
+        name: wr?.name ?? gaz.get(t.region)?.name ?? t.region,
+        mentions: t.mentions,
+        polar: t.polar,
+        newsStories: t.news,
+        socialStories: t.social,
+        reposts: t.reposts,
+        comments: t.comments,
+        likes: t.likes,
+        pos: Math.max(0, t.pos),
+        neg: Math.max(0, t.neg),
+        riskClusters: risk,
+        responsiveness: wr && wr.officialAccounts.length ? responsiveness(store, t.region, wr.officialAccounts, risk, w.from, w.to) : null,
+      }
+    })
   })
 }
 
@@ -237,13 +271,25 @@ export function rank(ctx: AppContext, opts: RankOptions = {}): RankResult {
     if (bad !== undefined) throw new UsageError(`--peers must be "all" or 6-digit region codes separated by commas, got "${bad}"`)
   }
   if (opts.explain !== undefined && !/^\d{6}$/.test(opts.explain)) throw new UsageError(`--explain needs a 6-digit region code, got "${opts.explain}"`)
+  return rankPeriods(ctx, [period], { peers: peerCodes, explain: opts.explain, top: opts.top })[0]!
+}
+
+/**
+ * Rankings of several windows (over all regions) from one pass over the rollups: the daily
+ * report's index window and the one before it, for Δrank.
+ */
+export function rankWindows(ctx: AppContext, windows: ReadonlyArray<{ from: string; to: string }>): RankResult[] {
+  return rankPeriods(
+    ctx,
+    windows.map((w) => parsePeriod(`${w.from}..${w.to}`, w.to)),
+    { peers: null },
+  )
+}
+
+function rankPeriods(ctx: AppContext, periods: Period[], o: { peers: string[] | null; explain?: string; top?: number }): RankResult[] {
   const store = ctx.store()
-  const extra = [...ctx.regions.map((r) => r.code), ...(peerCodes ?? []), ...(opts.explain ? [opts.explain] : [])]
-  let inputs = regionInputs(ctx, store, period.from, period.to, extra)
-  if (peerCodes) {
-    const keep = new Set([...peerCodes, ...(opts.explain ? [opts.explain] : [])])
-    inputs = inputs.filter((r) => keep.has(r.code))
-  }
+  const peerCodes = o.peers
+  const extra = [...ctx.regions.map((r) => r.code), ...(peerCodes ?? []), ...(o.explain ? [o.explain] : [])]
   const settings = ctx.config.index
   let reference: Partial<Record<DimensionKey, ScaleFit>> | undefined
   const ref = settings.referencePeriod
@@ -252,19 +298,27 @@ export function rank(ctx: AppContext, opts: RankOptions = {}): RankResult {
     const fitted = computeIndex(refInputs, { settings }).scales
     reference = { visibility: fitted.visibility!, favourability: fitted.favourability!, risk: fitted.risk!, ...(fitted.responsiveness ? { responsiveness: fitted.responsiveness } : {}) }
   }
-  const result = computeIndex(inputs, { settings, reference })
-  const explainInput = opts.explain ? inputs.find((r) => r.code === opts.explain) : undefined
-  return {
-    period,
-    version: INDEX_VERSION,
-    peers: inputs.length,
-    prior: result.prior,
-    weights: result.weights,
-    scaling: settings.scaling,
-    reference: ref ?? null,
-    rows: opts.top ? result.rows.slice(0, opts.top) : result.rows,
-    ...(explainInput ? { explain: explainRegion(store, explainInput, period.from, period.to) } : {}),
-  }
+  const all = regionInputsMulti(ctx, store, periods, extra)
+  return periods.map((period, k) => {
+    let inputs = all[k]!
+    if (peerCodes) {
+      const keep = new Set([...peerCodes, ...(o.explain ? [o.explain] : [])])
+      inputs = inputs.filter((r) => keep.has(r.code))
+    }
+    const result = computeIndex(inputs, { settings, reference })
+    const explainInput = o.explain ? inputs.find((r) => r.code === o.explain) : undefined
+    return {
+      period,
+      version: INDEX_VERSION,
+      peers: inputs.length,
+      prior: result.prior,
+      weights: result.weights,
+      scaling: settings.scaling,
+      reference: ref ?? null,
+      rows: o.top ? result.rows.slice(0, o.top) : result.rows,
+      ...(explainInput ? { explain: explainRegion(store, explainInput, period.from, period.to) } : {}),
+    }
+  })
 }
 
 /** Markdown for a ranking (the weekly job's file, and `report` later): crawled names escaped. */

@@ -13,7 +13,7 @@ import type { WatchedRegion } from '../config/load.js'
 import { REPORT_FORMATS, type ReportFormat, type ReportKind, type ReportModel } from '../report/model.js'
 import { assembleReport, loadReportData, type ReportWindow } from '../report/build.js'
 import type { AppContext } from './context.js'
-import { localToday, rank, type RankResult } from './rank.js'
+import { localToday, rankWindows, type RankResult } from './rank.js'
 
 export interface ReportRequest {
   kind?: ReportKind
@@ -113,11 +113,12 @@ export function parseFormats(spec: string | readonly string[] | undefined, fallb
 /** Rankings by window, shared by the reports of one job run (every region is ranked from the same two). */
 export type RankCache = Map<string, RankResult>
 
-function rankOnce(ctx: AppContext, cache: RankCache, from: string, to: string): RankResult {
-  const key = `${from}..${to}`
-  let r = cache.get(key)
-  if (!r) cache.set(key, (r = rank(ctx, { period: key, date: to })))
-  return r
+/** The rankings of both windows, computed together in one pass over the rollups when not cached. */
+function rankPair(ctx: AppContext, cache: RankCache, a: { from: string; to: string }, b: { from: string; to: string }): [RankResult, RankResult] {
+  const key = (w: { from: string; to: string }) => `${w.from}..${w.to}`
+  const missing = [a, b].filter((w) => !cache.has(key(w)))
+  if (missing.length) rankWindows(ctx, missing).forEach((r, i) => cache.set(key(missing[i]!), r))
+  return [cache.get(key(a))!, cache.get(key(b))!]
 }
 
 /** Builds the model only (for tests and the JSON view). */
@@ -134,8 +135,7 @@ export function buildReport(ctx: AppContext, req: Pick<ReportRequest, 'kind' | '
   const idxFrom = kind === 'daily' ? addDays(window.to, 1 - idxDays) : window.from
   const prevTo = kind === 'daily' ? addDays(window.to, -1) : addDays(window.from, -1)
   const prevFrom = addDays(prevTo, 1 - idxDays)
-  const rankNow = rankOnce(ctx, cache, idxFrom, window.to)
-  const rankPrev = rankOnce(ctx, cache, prevFrom, prevTo)
+  const [rankNow, rankPrev] = rankPair(ctx, cache, { from: idxFrom, to: window.to }, { from: prevFrom, to: prevTo })
   const enabledSources = Object.entries(ctx.config.sources)
     .filter(([, s]) => (s as { enabled?: boolean }).enabled)
     .map(([k]) => k)
