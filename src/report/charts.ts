@@ -55,9 +55,11 @@ const ECHARTS_PARTS = ['echarts/lib/chart/line', 'echarts/lib/chart/bar', 'echar
 async function loadEcharts(): Promise<ECharts> {
   const core = await import('echarts/core')
   const { SVGRenderer } = await import('echarts/renderers')
+  // grid.containLabel (the hot-event bars' long labels) is a separate feature in echarts 6.
+  const { LegacyGridContainLabel } = await import('echarts/features')
   // Side-effect modules that register themselves (no type declarations, hence the variable).
   await Promise.all(ECHARTS_PARTS.map((m: string) => import(m)))
-  core.use([SVGRenderer])
+  core.use([SVGRenderer, LegacyGridContainLabel])
   return core
 }
 

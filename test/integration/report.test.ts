@@ -273,6 +273,17 @@ describe('yuqing report daily on a hand-counted database', () => {
     expect(md).toContain('[宝安区推进城中村改造](<http://sz.people.com.cn/n2/2026/1202/c1.html>)')
   })
 
+  it('html with --json: stdout is only the JSON (the chart library prints nothing)', async () => {
+    const r = await runCli(['report', 'daily', '--config', cfg, '--date', '2026-12-02', '--format', 'html', '--out', path.join(ws.dir, 'html'), '--json'])
+    expect(r.code, r.stderr).toBe(0)
+    const out = parseJson(r)
+    expect(out.files.map((f: any) => f.format)).toEqual(['html'])
+    expect(r.stderr).not.toMatch(/ECharts/)
+    const html = readFileSync(out.files[0].path, 'utf8')
+    expect((html.match(/<svg class="chart-svg"/g) ?? []).length).toBeGreaterThanOrEqual(5)
+    expect(html).not.toMatch(/<script/i)
+  })
+
   it('weekly and monthly reuse the blocks over Monday–Sunday and the calendar month', async () => {
     const w = parseJson(await runCli(['report', 'weekly', '--config', cfg, '--date', '2026-12-02', '--format', 'json', '--out', path.join(ws.dir, 'out'), '--json'])).report
     expect(w.period).toMatchObject({ from: '2026-11-30', to: '2026-12-02', days: 3 })
