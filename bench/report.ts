@@ -25,6 +25,8 @@ export interface ReportTiming {
   region: string
   mentions: number
   json: { medianMs: number; runsMs: number[] }
+  /** The same with yesterday's report in the directory (the daily job's case): one index window ranked instead of two. */
+  jsonWithPrevious: { medianMs: number; runsMs: number[] }
   html: { medianMs: number; runsMs: number[] }
   pdfMs: number | null
 }
@@ -70,8 +72,14 @@ export function benchReport(b: BenchDb): ReportBench {
         mentions = JSON.parse(r.stdout).report.sections.overview.mentions
       }
       for (let k = 0; k < 5; k++) html.push(run(cfg, dir, region, date, 'md,html').ms)
+      // Yesterday's report present, as every morning after the first: Δrank reads its rank.
+      const prevDir = path.join(dir, `prev-${region}`)
+      const yesterday = new Date(Date.parse(`${date}T00:00:00Z`) - 86_400_000).toISOString().slice(0, 10)
+      run(cfg, prevDir, region, yesterday, 'json')
+      const warm: number[] = []
+      for (let k = 0; k < 5; k++) warm.push(run(cfg, prevDir, region, date, 'json').ms)
       const pdfMs = chromium ? Math.round(run(cfg, dir, region, date, 'pdf').ms) : null
-      return { region, mentions, json: { medianMs: median(json), runsMs: json.map(Math.round) }, html: { medianMs: median(html), runsMs: html.map(Math.round) }, pdfMs }
+      return { region, mentions, json: { medianMs: median(json), runsMs: json.map(Math.round) }, jsonWithPrevious: { medianMs: median(warm), runsMs: warm.map(Math.round) }, html: { medianMs: median(html), runsMs: html.map(Math.round) }, pdfMs }
     })
     return { mentions: b.mentions, days: b.days, date, regions }
   } finally {
@@ -83,7 +91,12 @@ export function printReport(r: ReportBench): string[] {
   const lines = [`report bench: ${r.mentions.toLocaleString('en-US')} mentions, ${r.days} days; daily report for ${r.date}, CLI wall time, median of 5`]
   for (const x of r.regions) {
     lines.push(`  region ${x.region} (${x.mentions} mentions that day): json ${x.json.medianMs} ms (${x.json.runsMs.join(', ')}); md+html ${x.html.medianMs} ms (${x.html.runsMs.join(', ')}); pdf ${x.pdfMs === null ? 'skipped (no Chromium)' : `${x.pdfMs} ms`}`)
-    lines.push(x.json.medianMs <= 1000 ? `PASS daily report (${x.region}) ≤ 1 s (${(x.json.medianMs / 1000).toFixed(2)}× the limit)` : `MISS daily report (${x.region}) ${x.json.medianMs} ms > 1 s`)
+    lines.push(`  region ${x.region}: json with yesterday's report present (the daily job's case) ${x.jsonWithPrevious.medianMs} ms (${x.jsonWithPrevious.runsMs.join(', ')})`)
+    for (const [what, ms] of [
+      ['first report', x.json.medianMs],
+      ["with yesterday's", x.jsonWithPrevious.medianMs],
+    ] as const)
+      lines.push(ms <= 1000 ? `PASS daily report (${x.region}, ${what}) ≤ 1 s (${(ms / 1000).toFixed(2)}× the limit)` : `MISS daily report (${x.region}, ${what}) ${ms} ms > 1 s`)
   }
   return lines
 }

@@ -128,7 +128,8 @@ export interface ReportData {
   crawls: CrawlRow[]
   enabledSources: string[]
   rank: RankResult
-  previousRank: RankResult | null
+  /** This region's rank in the previous index window: from the previous report's file, or computed. */
+  previousRank: { rank: number | null; via: 'report' | 'computed'; from: string; to: string } | null
 }
 
 const MENTION_COLS = `m.id, m.source, m.title, m.text, m.url, m.author_id as authorId, m.author_name as authorName, m.author_verified as verified,
@@ -139,7 +140,7 @@ const MENTION_COLS = `m.id, m.source, m.title, m.text, m.url, m.author_id as aut
 /** Reads everything the report needs for one region and window. */
 export function loadReportData(
   store: SqliteStore,
-  o: { window: ReportWindow; tz: string; now: Date; region: WatchedRegion; unit: Region | null; enabledSources: string[]; rank: RankResult; previousRank: RankResult | null },
+  o: { window: ReportWindow; tz: string; now: Date; region: WatchedRegion; unit: Region | null; enabledSources: string[]; rank: RankResult; previousRank: ReportData['previousRank'] },
 ): ReportData {
   const db = store.db
   const { window: w, region } = o
@@ -307,8 +308,8 @@ export function assembleReport(d: ReportData): ReportModel {
 
   // 指数
   const selfRow = d.rank.rows.find((x) => x.code === region.code) ?? null
-  const prevRow = d.previousRank?.rows.find((x) => x.code === region.code) ?? null
-  const rankDelta = selfRow?.rank != null && prevRow?.rank != null ? prevRow.rank - selfRow.rank : null
+  const prevRank = d.previousRank?.rank ?? null
+  const rankDelta = selfRow?.rank != null && prevRank != null ? prevRank - selfRow.rank : null
   const DIMS: Array<[string, string]> = [
     ['visibility', '传播力'],
     ['favourability', '美誉度'],
@@ -639,6 +640,12 @@ function dataNotes(d: ReportData, flags: string[]): DataNotes {
   if (failed.length) lines.push(`采集异常：${failed.map((c) => `${sourceLabel(c.source)}（${c.source}）失败 ${c.failed} 次、不完整 ${c.partial} 次`).join('；')}，相关数据可能不全。`)
   if (missing.length) lines.push(`统计时段至报告生成期间未运行的已启用数据源：${missing.join('、')}，其数据可能缺失。`)
   if (!d.crawls.length) lines.push('统计时段至报告生成期间没有采集记录（数据可能来自导入）。')
+  if (d.previousRank)
+    lines.push(
+      d.previousRank.via === 'report'
+        ? `排名变化对比上一期报告中的排名（指数窗口 ${d.previousRank.from} 至 ${d.previousRank.to}）。`
+        : `排名变化对比上一指数窗口（${d.previousRank.from} 至 ${d.previousRank.to}）按当前数据计算的排名。`,
+    )
   if (flags.length) lines.push(`样本标记：${flags.join('、')}（样本不足：少于 10 条，不参与排名；低置信：少于 30 条）。`)
   return {
     status: 'ok',

@@ -5,13 +5,14 @@
  * `daily-440306-2026-12-02.html`, `weekly-440306-2026-11-30.md` (the week's last day),
  * `monthly-440306-2026-11.pdf`.
  */
-import { mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs'
+import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs'
 import path from 'node:path'
 import { UsageError } from '../core/errors.js'
 import { addDays } from '../core/time.js'
 import type { WatchedRegion } from '../config/load.js'
 import { REPORT_FORMATS, type ReportFormat, type ReportKind, type ReportModel } from '../report/model.js'
 import { assembleReport, loadReportData, type ReportWindow } from '../report/build.js'
+import { INDEX_VERSION } from '../index/compute.js'
 import type { AppContext } from './context.js'
 import { localToday, rankWindows, type RankResult } from './rank.js'
 
@@ -113,6 +114,13 @@ export function parseFormats(spec: string | readonly string[] | undefined, fallb
 /** Rankings by window, shared by the reports of one job run (every region is ranked from the same two). */
 export type RankCache = Map<string, RankResult>
 
+function rankOne(ctx: AppContext, cache: RankCache, w: { from: string; to: string }): RankResult {
+  const key = `${w.from}..${w.to}`
+  let r = cache.get(key)
+  if (!r) cache.set(key, (r = rankWindows(ctx, [w])[0]!))
+  return r
+}
+
 /** The rankings of both windows, computed together in one pass over the rollups when not cached. */
 function rankPair(ctx: AppContext, cache: RankCache, a: { from: string; to: string }, b: { from: string; to: string }): [RankResult, RankResult] {
   const key = (w: { from: string; to: string }) => `${w.from}..${w.to}`
@@ -121,8 +129,33 @@ function rankPair(ctx: AppContext, cache: RankCache, a: { from: string; to: stri
   return [cache.get(key(a))!, cache.get(key(b))!]
 }
 
+/** Where a request's files go: --out (relative to the working directory) or report.outputDir (relative to the config). */
+function reportDir(ctx: AppContext, req: Pick<ReportRequest, 'outDir'>): string {
+  return path.resolve(req.outDir ? process.cwd() : ctx.baseDir, req.outDir ?? ctx.config.report.outputDir)
+}
+
+/**
+ * The region's rank in the previous report of this kind, when that report's JSON is in `dir`
+ * and was ranked over exactly the previous index window with this index version and these
+ * weights (the daily job writes one every morning). Δrank then compares with what the office
+ * read, and the report ranks one window instead of two.
+ */
+function previousReportRank(dir: string, kind: ReportKind, code: string, prev: { from: string; to: string }, weights: Record<string, number>): number | null | undefined {
+  const when = kind === 'monthly' ? prev.to.slice(0, 7) : prev.to
+  let m: ReportModel
+  try {
+    m = JSON.parse(readFileSync(path.join(dir, `${kind}-${code}-${when}.json`), 'utf8')) as ReportModel
+  } catch {
+    return undefined
+  }
+  const ix = m?.sections?.index
+  if (m.schema !== 'yuqing-report-1' || m.kind !== kind || m.region?.code !== code || !ix || ix.version !== INDEX_VERSION) return undefined
+  if (ix.window?.from !== prev.from || ix.window?.to !== prev.to || JSON.stringify(ix.weights) !== JSON.stringify(weights)) return undefined
+  return ix.row ? ix.row.rank : null
+}
+
 /** Builds the model only (for tests and the JSON view). */
-export function buildReport(ctx: AppContext, req: Pick<ReportRequest, 'kind' | 'date' | 'region'> = {}, cache: RankCache = new Map()): ReportModel {
+export function buildReport(ctx: AppContext, req: Pick<ReportRequest, 'kind' | 'date' | 'region' | 'outDir'> = {}, cache: RankCache = new Map()): ReportModel {
   const kind = req.kind ?? 'daily'
   const tz = ctx.config.report.timezone
   const now = ctx.clock.now()
@@ -135,11 +168,22 @@ export function buildReport(ctx: AppContext, req: Pick<ReportRequest, 'kind' | '
   const idxFrom = kind === 'daily' ? addDays(window.to, 1 - idxDays) : window.from
   const prevTo = kind === 'daily' ? addDays(window.to, -1) : addDays(window.from, -1)
   const prevFrom = addDays(prevTo, 1 - idxDays)
-  const [rankNow, rankPrev] = rankPair(ctx, cache, { from: idxFrom, to: window.to }, { from: prevFrom, to: prevTo })
+  const prev = { from: prevFrom, to: prevTo }
+  const fromFile = previousReportRank(reportDir(ctx, req), kind, region.code, prev, ctx.config.index.weights)
+  let rankNow: RankResult
+  let previousRank: { rank: number | null; via: 'report' | 'computed'; from: string; to: string }
+  if (fromFile !== undefined) {
+    rankNow = rankOne(ctx, cache, { from: idxFrom, to: window.to })
+    previousRank = { rank: fromFile, via: 'report', ...prev }
+  } else {
+    const [a, b] = rankPair(ctx, cache, { from: idxFrom, to: window.to }, prev)
+    rankNow = a
+    previousRank = { rank: b.rows.find((x) => x.code === region.code)?.rank ?? null, via: 'computed', ...prev }
+  }
   const enabledSources = Object.entries(ctx.config.sources)
     .filter(([, s]) => (s as { enabled?: boolean }).enabled)
     .map(([k]) => k)
-  const data = loadReportData(store, { window, tz, now, region, unit: ctx.gazetteer().get(region.code) ?? null, enabledSources, rank: rankNow, previousRank: rankPrev })
+  const data = loadReportData(store, { window, tz, now, region, unit: ctx.gazetteer().get(region.code) ?? null, enabledSources, rank: rankNow, previousRank })
   return assembleReport(data)
 }
 
@@ -166,7 +210,7 @@ export async function writeReport(ctx: AppContext, req: ReportRequest = {}, cach
   let terminal: string | null = null
   const files: ReportFile[] = []
   const fileFormats = formats.filter((f) => f !== 'terminal')
-  const dir = path.resolve(req.outDir ? process.cwd() : ctx.baseDir, req.outDir ?? ctx.config.report.outputDir)
+  const dir = reportDir(ctx, req)
   if (fileFormats.length) mkdirSync(dir, { recursive: true })
   const stem = path.join(dir, fileStem(model))
   let html: string | null = null

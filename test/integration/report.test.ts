@@ -273,6 +273,30 @@ describe('yuqing report daily on a hand-counted database', () => {
     expect(md).toContain('[宝安区推进城中村改造](<http://sz.people.com.cn/n2/2026/1202/c1.html>)')
   })
 
+  it('Δrank: against the rank in yesterday’s report file when it matches the window, else computed', async () => {
+    const out = path.join(ws.dir, 'delta')
+    const computed = (await runCli(['report', 'daily', '--config', cfg, '--date', '2026-12-02', '--format', 'json', '--out', out, '--json']).then(parseJson)).report
+    // 11-25 … 12-01: only 宝安区 has data, so it ranked 1st; on 12-02 it is 2nd of 2.
+    expect(computed.sections.index.rankDelta).toBe(-1)
+    expect(computed.sections.notes.lines.join('\n')).toContain('按当前数据计算的排名')
+    const y = await runCli(['report', 'daily', '--config', cfg, '--date', '2026-12-01', '--format', 'json', '--out', out, '--json'])
+    const file = parseJson(y).files[0].path
+    const prev = JSON.parse(readFileSync(file, 'utf8'))
+    expect(prev.sections.index.row.rank).toBe(1)
+    // What the office read yesterday counts: a report that said 5th gives Δrank +3.
+    prev.sections.index.row.rank = 5
+    writeFileSync(file, JSON.stringify(prev))
+    const fromFile = (await runCli(['report', 'daily', '--config', cfg, '--date', '2026-12-02', '--format', 'json', '--out', out, '--json']).then(parseJson)).report
+    expect(fromFile.sections.index.rankDelta).toBe(3)
+    expect(fromFile.sections.notes.lines.join('\n')).toContain('对比上一期报告中的排名')
+    expect(fromFile.sections.index.row).toEqual(computed.sections.index.row)
+    // Another index window (or version, or weights) in the file: computed again.
+    prev.sections.index.window.from = '2026-11-24'
+    writeFileSync(file, JSON.stringify(prev))
+    const again = (await runCli(['report', 'daily', '--config', cfg, '--date', '2026-12-02', '--format', 'json', '--out', out, '--json']).then(parseJson)).report
+    expect(again.sections.index.rankDelta).toBe(-1)
+  })
+
   it('html with --json: stdout is only the JSON (the chart library prints nothing)', async () => {
     const r = await runCli(['report', 'daily', '--config', cfg, '--date', '2026-12-02', '--format', 'html', '--out', path.join(ws.dir, 'html'), '--json'])
     expect(r.code, r.stderr).toBe(0)
