@@ -16,7 +16,7 @@ import { createTopicMatcher, ruleTerms } from './topics.js'
 import { userDictWords } from './userdict.js'
 
 /** Bumped when tokens, regions, topics, keywords or fingerprints change meaning (stored with each analysis). */
-export const PIPELINE_VERSION = 'p1'
+export const PIPELINE_VERSION = 'p2'
 
 export interface AnalysisInput {
   title?: string | null

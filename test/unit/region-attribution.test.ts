@@ -58,6 +58,10 @@ describe('region attribution rules', () => {
     expect(r[0]!.confidence).toBeLessThan(0.7)
     expect(codes('南山区下雨了', { location: '深圳' })).toEqual(['440305'])
     expect(codes('南山区下雨了', { ipLocation: '黑龙江' })).toEqual(['230404'])
+    // Ordinary words holding a short name are not the place, even with the province as context.
+    expect(codes('新安街道城中村消防通道被占用，存在安全隐患', { ipLocation: '湖南' })).toEqual([])
+    expect(codes('城中村改造什么时候开始', { ipLocation: '广西' })).toEqual([])
+    expect(codes('湖南通道县的侗寨很美', { ipLocation: '湖南' })).toEqual(['431230'])
   })
 
   it('stores evidence and confidence with each attribution', () => {
