@@ -26,6 +26,8 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
 
   protected flags!: BaseFlags<T>
   protected args!: BaseArgs<T>
+  /** Every positional argument, in order (for commands with `strict = false`). */
+  protected argvRest: string[] = []
   protected logger!: Logger
   private ctxPromise?: Promise<AppContext>
   private ctxValue?: AppContext
@@ -34,7 +36,7 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
 
   override async init(): Promise<void> {
     await super.init()
-    const { args, flags } = await this.parse({
+    const { args, flags, argv } = await this.parse({
       flags: this.ctor.flags,
       baseFlags: (super.ctor as typeof BaseCommand).baseFlags,
       args: this.ctor.args,
@@ -42,6 +44,7 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
     })
     this.flags = flags as BaseFlags<T>
     this.args = args as BaseArgs<T>
+    this.argvRest = argv as string[]
     this.logger = createLogger(this.flags.verbose ? 'debug' : 'info')
   }
 

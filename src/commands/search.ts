@@ -13,8 +13,10 @@ export default class Search extends BaseCommand<typeof Search> {
     'Dates are local days in the report time zone (Asia/Shanghai by default); --to includes that day.',
   ].join('\n')
   static override args = {
-    query: Args.string({ description: 'The query, e.g. 宝安 城管 OR 南山 -广告 (quote it for the shell)', required: true }),
+    query: Args.string({ description: 'The query, e.g. 宝安 城管 OR 南山 -广告; several words are joined with spaces (quote phrases for the shell)', required: true }),
   }
+  // `yuqing search 宝安 城管` as well as `yuqing search '宝安 城管'`: the words form one query.
+  static override strict = false
   static override flags = {
     from: Flags.string({ description: 'Published on or after: YYYY-MM-DD (report time zone) or ISO 8601' }),
     to: Flags.string({ description: 'Published on or before: YYYY-MM-DD (that day included) or ISO 8601' }),
@@ -36,7 +38,7 @@ export default class Search extends BaseCommand<typeof Search> {
   async run(): Promise<void> {
     const { searchMentions } = await import('../services/search.js')
     const res = searchMentions(await this.context(), {
-      query: this.args.query,
+      query: this.argvRest.length ? this.argvRest.join(' ') : this.args.query,
       from: this.flags.from,
       to: this.flags.to,
       regions: this.flags.region,

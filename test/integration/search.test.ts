@@ -121,6 +121,13 @@ describe('yuqing search', () => {
     expect(none).toMatchObject({ total: 0, more: false })
   })
 
+  it('takes the words of an unquoted query as one query (yuqing search 宝安 城管)', async () => {
+    const [split, quoted] = await Promise.all([search('宝安', '城管'), search('宝安 城管')])
+    expect(split.query).toBe('宝安 城管')
+    expect(keysOf(split)).toEqual(keysOf(quoted))
+    expect(keysOf(split)).toEqual(['p1'])
+  })
+
   it('sorts by heat, limits with a total and more', async () => {
     const [heat, limited] = await Promise.all([search('地铁 OR 宝安', '--sort', 'heat'), search('宝安', '--limit', '1')])
     expect(keysOf(heat)).toEqual(['p2', 'p1', 'p5', 'p4', 'p3'])
