@@ -12,11 +12,11 @@
  * For the biggest region and for a median-sized one. Writes bench/out/report.json.
  */
 import { spawnSync } from 'node:child_process'
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { benchDatabase, type BenchDb } from './search.js'
+import { onBenchDb, type BenchDb } from './search.js'
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..')
 const bin = path.join(root, 'bin', 'run.js')
@@ -101,9 +101,4 @@ export function printReport(r: ReportBench): string[] {
   return lines
 }
 
-if (process.argv[1] && fileURLToPath(import.meta.url) === path.resolve(process.argv[1])) {
-  const r = benchReport(benchDatabase())
-  for (const line of printReport(r)) console.log(line)
-  mkdirSync(path.join(root, 'bench', 'out'), { recursive: true })
-  writeFileSync(path.join(root, 'bench', 'out', 'report.json'), JSON.stringify({ node: process.version, cpus: os.cpus().length, date: new Date().toISOString(), report: r }, null, 2) + '\n')
-}
+if (process.argv[1] && fileURLToPath(import.meta.url) === path.resolve(process.argv[1])) onBenchDb('report', benchReport, printReport)

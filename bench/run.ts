@@ -27,7 +27,7 @@ import { writeJsonl } from '../test/helpers/generate.js'
 import { SqliteStore } from '../src/store/sqlite.js'
 import { benchCrawl, printCrawl } from './crawl.js'
 import { benchRank, printRank } from './rank.js'
-import { benchDatabase, benchSearch, printSearch, writeOut, type BenchDb } from './search.js'
+import { benchSearch, onBenchDb, printSearch } from './search.js'
 import { benchTrend, printTrend } from './trend.js'
 import { benchReport, printReport } from './report.js'
 import { pollMemory } from './memory.js'
@@ -225,14 +225,7 @@ function rankOnly(): void {
   writeFileSync(path.join(root, 'bench', 'out', 'rank.json'), JSON.stringify({ node: process.version, cpus: os.cpus().length, date: new Date().toISOString(), rank: r }, null, 2) + '\n')
 }
 
-/** `--only search|trend|report`: one bench on the cached 5M-mention database (built on first use, bench/search.ts), to bench/out/NAME.json. */
-function onBenchDb<R>(name: string, bench: (b: BenchDb) => R, print: (r: R) => string[]): void {
-  const b = benchDatabase()
-  if (b.buildSeconds) console.log(`bench database built in ${b.buildSeconds.toFixed(0)} s: ${b.file}`)
-  const r = bench(b)
-  for (const v of print(r)) console.log(v)
-  writeOut(name, name, r)
-}
+/** `--only search|trend|report`: one bench on the cached 5M-mention database (bench/search.ts). */
 const searchOnly = () => onBenchDb('search', benchSearch, printSearch)
 const trendOnly = () => onBenchDb('trend', benchTrend, printTrend)
 const reportOnly = () => onBenchDb('report', benchReport, printReport)

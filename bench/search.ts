@@ -201,10 +201,13 @@ export function writeOut(name: string, key: string, value: unknown): void {
   writeFileSync(path.join(root, 'bench', 'out', `${name}.json`), JSON.stringify({ node: process.version, cpus: os.cpus().length, date: new Date().toISOString(), [key]: value }, null, 2) + '\n')
 }
 
-if (process.argv[1] && fileURLToPath(import.meta.url) === path.resolve(process.argv[1])) {
+/** Runs one bench on the cached 5M-mention database (built on first use), prints it and writes bench/out/NAME.json. */
+export function onBenchDb<R>(name: string, bench: (b: BenchDb) => R, print: (r: R) => string[]): void {
   const b = benchDatabase()
   if (b.buildSeconds) console.log(`bench database built in ${b.buildSeconds.toFixed(0)} s: ${b.file}`)
-  const r = benchSearch(b)
-  for (const line of printSearch(r)) console.log(line)
-  writeOut('search', 'search', r)
+  const r = bench(b)
+  for (const line of print(r)) console.log(line)
+  writeOut(name, name, r)
 }
+
+if (process.argv[1] && fileURLToPath(import.meta.url) === path.resolve(process.argv[1])) onBenchDb('search', benchSearch, printSearch)

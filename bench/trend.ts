@@ -9,7 +9,7 @@ import { spawnSync } from 'node:child_process'
 import { writeFileSync } from 'node:fs'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { benchDatabase, writeOut, type BenchDb } from './search.js'
+import { onBenchDb, type BenchDb } from './search.js'
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..')
 const bin = path.join(root, 'bin', 'run.js')
@@ -66,10 +66,4 @@ export function printTrend(r: TrendBench): string[] {
   ]
 }
 
-if (process.argv[1] && fileURLToPath(import.meta.url) === path.resolve(process.argv[1])) {
-  const b = benchDatabase()
-  if (b.buildSeconds) console.log(`bench database built in ${b.buildSeconds.toFixed(0)} s: ${b.file}`)
-  const r = benchTrend(b)
-  for (const line of printTrend(r)) console.log(line)
-  writeOut('trend', 'trend', r)
-}
+if (process.argv[1] && fileURLToPath(import.meta.url) === path.resolve(process.argv[1])) onBenchDb('trend', benchTrend, printTrend)
