@@ -56,7 +56,7 @@ function render(r: RankResult, table: (h: string[], rows: Array<Array<string | n
       `\n${e.name}（${e.code}）的原始输入：`,
       `  传播力：新闻报道（故事）${i.newsStories}，社交原创 ${i.socialStories}，转发 ${i.reposts}，评论 ${i.comments}，点赞 ${i.likes}`,
       `  美誉度：正面加权 ${i.pos.toFixed(2)}，负面加权 ${i.neg.toFixed(2)}，同组先验正面占比 μ=${r.prior.toFixed(3)}`,
-      `  舆情风险：净负面事件 ${i.riskClusters.length} 个${i.riskClusters.length ? `（${i.riskClusters.map((k) => `#${k.clusterId} ${k.neg}/${k.mentions} 负面`).join('，')}）` : ''}`,
+      `  舆情风险：净负面事件 ${i.risk.clusters} 个${i.riskClusters?.length ? `（${i.riskClusters.map((k) => `#${k.clusterId} ${k.neg}/${k.mentions} 负面`).join('，')}）` : ''}`,
       i.responsiveness
         ? `  回应力：负面事件 ${i.responsiveness.negativeClusters}，已回应 ${i.responsiveness.responded}，中位时延 ${i.responsiveness.medianLatencyHours?.toFixed(1) ?? '—'} 小时，政务号发帖 ${i.responsiveness.posts}`
         : '  回应力：未配置政务账号，不计',

@@ -54,7 +54,10 @@ export interface RegionInput {
   /** Σ w·conf over positive / negative mentions. */
   pos: number
   neg: number
-  riskClusters: RiskCluster[]
+  /** Dimension C: the region's net-negative stories over the window, summed. */
+  risk: RiskSummary
+  /** The stories themselves, where listed (`--explain`, and 回应力 for regions with official accounts). */
+  riskClusters?: RiskCluster[]
   /** null: no official accounts configured for the region. */
   responsiveness: Responsiveness | null
 }
@@ -101,15 +104,28 @@ export const visibilityRaw = (r: RegionInput) => {
   return { a1, a2, a3, raw: 0.35 * a1 + 0.3 * a2 + 0.35 * a3 }
 }
 
-export const riskRaw = (clusters: readonly RiskCluster[]) => {
-  let sum = 0
-  for (const k of clusters) {
-    const heat = Math.log1p(k.mentions) + Math.log1p(k.engagement)
-    const sev = (k.neg / k.mentions) * (1 + 0.5 * (k.officialMedia ? 1 : 0) + 0.5 * (k.sensitive ? 1 : 0))
-    sum += heat * sev
-  }
-  return Math.log1p(sum)
+export interface RiskSummary {
+  /** Net-negative stories. */
+  clusters: number
+  /** Σ heat_k · sev_k over them. */
+  pressure: number
 }
+
+/** heat_k · sev_k of one net-negative story (INDEX.md 1.1 C); services/rank.ts sums the same in SQL (RISK_PRESSURE_SQL). */
+export const riskPressure = (k: RiskCluster) => {
+  const heat = Math.log1p(k.mentions) + Math.log1p(k.engagement)
+  const sev = (k.neg / k.mentions) * (1 + 0.5 * (k.officialMedia ? 1 : 0) + 0.5 * (k.sensitive ? 1 : 0))
+  return heat * sev
+}
+
+export function riskSummary(clusters: readonly RiskCluster[]): RiskSummary {
+  let pressure = 0
+  for (const k of clusters) pressure += riskPressure(k)
+  return { clusters: clusters.length, pressure }
+}
+
+/** C_raw = ln(1 + Σ_k heat_k · sev_k). */
+export const riskRaw = (s: RiskSummary) => Math.log1p(s.pressure)
 
 export const bciRaw = (posts: number, r: number, c: number, l: number) => (0.2 * Math.log1p(posts) + 0.8 * (0.4 * Math.log1p(r) + 0.4 * Math.log1p(c) + 0.2 * Math.log1p(l))) * 160
 
@@ -187,7 +203,7 @@ export function computeIndex(regions: readonly RegionInput[], opts: ComputeOptio
     const b = r.neg + m * (1 - mu)
     const theta = a + b > 0 ? a / (a + b) : mu
     const interval: [number, number] = a > 0 && b > 0 ? [betaQuantile(0.05, a, b), betaQuantile(0.95, a, b)] : [theta, theta]
-    const risk = riskRaw(r.riskClusters)
+    const risk = riskRaw(r.risk)
     const resp = r.responsiveness
     let d: { d1: number; d2: number; bci: number } | null = null
     if (resp) {
@@ -242,7 +258,7 @@ export function computeIndex(regions: readonly RegionInput[], opts: ComputeOptio
       dimensions: {
         visibility: { raw: p.vis.raw, score: vScore, weight: weights.visibility, a1: p.vis.a1, a2: p.vis.a2, a3: p.vis.a3 },
         favourability: { raw: p.theta, score: bScore, weight: weights.favourability, theta: p.theta, interval: p.interval, pos: p.r.pos, neg: p.r.neg },
-        risk: { raw: p.risk, score: cScore, weight: weights.risk, clusters: p.r.riskClusters.length },
+        risk: { raw: p.risk, score: cScore, weight: weights.risk, clusters: p.r.risk.clusters },
         responsiveness: resp,
       },
       mentions: p.r.mentions,

@@ -5,7 +5,7 @@
  */
 import { UsageError } from '../core/errors.js'
 import { addDays, localDayStart } from '../core/time.js'
-import { computeIndex, INDEX_VERSION, type IndexRow, type RegionInput, type Responsiveness, type RiskCluster, type DimensionKey, type ScaleFit } from '../index/compute.js'
+import { computeIndex, INDEX_VERSION, riskPressure, type IndexRow, type RegionInput, type Responsiveness, type RiskCluster, type RiskSummary, type DimensionKey, type ScaleFit } from '../index/compute.js'
 import { matchResponses, RESPONSE_HOURS } from '../index/response.js'
 import { LOCAL_DAY_SQL } from '../store/rollups.js'
 import type { SqliteStore } from '../store/sqlite.js'
@@ -109,66 +109,145 @@ const TOTAL_COLS = [
   "case when sentiment = 'pos' then weight else 0 end",
   "case when sentiment = 'neg' then weight else 0 end",
 ]
-const CLUSTER_COLS = ['mentions', 'neg', 'pos', 'engagement', 'official_media']
+/**
+ * heat_k · sev_k (index/compute.ts riskPressure) over rollup_story's columns (alias s); `sens` is
+ * 1 for a story whose first mention holds a sensitive word.
+ */
+const riskPressureSql = (sens: string) => `(ln(1 + s.mentions) + ln(1 + s.engagement)) * s.neg * 1.0 / s.mentions * (1 + 0.5 * (s.official_media > 0) + 0.5 * (${sens}))`
+
+type StoryRow = [region: string, clusterId: number, firstDay: string, lastDay: string, mentions: number, neg: number, pos: number, engagement: number, officialMedia: number]
+
+/**
+ * Dimension C's stories over windows, from rollup_story (migration 9): a story whose span of days
+ * lies inside a window counts with its totals, summed per region in SQL over the partial index of
+ * net-negative stories; a story whose span crosses the window's edge (few) is summed over its
+ * days inside the window from rollup_cluster. Sensitive words are checked on each story's first
+ * mention (the cluster id is its id).
+ */
+class RiskReader {
+  private readonly isSensitive: ((text: string) => boolean) | null
+  private readonly daysStmt
+  private readonly headStmt
+
+  constructor(
+    private readonly db: SqliteStore['db'],
+    words: Record<string, string[]>,
+  ) {
+    this.isSensitive = Object.values(words).some((w) => w.length) ? sensitiveMatcher(words) : null
+    this.daysStmt = db
+      .prepare(
+        `select coalesce(sum(mentions), 0), coalesce(sum(neg), 0), coalesce(sum(pos), 0), coalesce(sum(engagement), 0), coalesce(sum(official_media), 0)
+        from rollup_cluster where day in (select value from json_each(?)) and region_code = ? and cluster_id = ?`,
+      )
+      .raw()
+    this.headStmt = db.prepare(`select coalesce(title, '') || ' ' || text from mentions where id = ?`).pluck()
+  }
+
+  private sensitive(clusterId: number): boolean {
+    if (!this.isSensitive) return false
+    const t = this.headStmt.get(clusterId) as string | undefined
+    return t !== undefined && this.isSensitive(t)
+  }
+
+  /** A story of rollup_story over [from, to]: its totals when its span is inside, else its rows of those days; null when not net-negative there. */
+  private story(r: StoryRow, from: string, to: string): RiskCluster | null {
+    const [region, clusterId, first, last] = r
+    let [mentions, neg, pos, engagement, om] = r.slice(4) as [number, number, number, number, number]
+    if (last < from || first > to) return null
+    if (first < from || last > to) {
+      const days: string[] = []
+      for (let d = first < from ? from : first, end = last > to ? to : last; d <= end; d = addDays(d, 1)) days.push(d)
+      ;[mentions, neg, pos, engagement, om] = this.daysStmt.get(JSON.stringify(days), region, clusterId) as [number, number, number, number, number]
+    }
+    if (mentions <= 0 || !(neg > pos)) return null
+    return { clusterId, mentions, neg, engagement, officialMedia: om > 0, sensitive: this.sensitive(clusterId) }
+  }
+
+  /** Per window, per region: the net-negative stories' count and Σ heat·sev. */
+  summaries(windows: ReadonlyArray<{ from: string; to: string }>): Array<Map<string, RiskSummary>> {
+    const lo = windows.map((w) => w.from).sort()[0]!
+    const hi = windows.map((w) => w.to).sort().at(-1)!
+    const params: Record<string, string> = { lo, hi }
+    windows.forEach((w, k) => Object.assign(params, { [`f${k}`]: w.from, [`t${k}`]: w.to }))
+    const inside = (k: number) => (windows.length === 1 ? 'true' : `s.first_day >= @f${k} and s.last_day <= @t${k}`)
+    let sens = '0'
+    let join = ''
+    if (this.isSensitive) {
+      const test = this.isSensitive
+      this.db.function('yq_sensitive', { deterministic: true }, (title: unknown, text: unknown) => (test(`${typeof title === 'string' ? title : ''} ${typeof text === 'string' ? text : ''}`) ? 1 : 0))
+      sens = 'coalesce(yq_sensitive(m.title, m.text), 0)'
+      join = 'left join mentions m on m.id = s.cluster_id'
+    }
+    const sums = windows.flatMap((_, k) => [`sum(case when ${inside(k)} then 1 else 0 end)`, `sum(case when ${inside(k)} then ${riskPressureSql(sens)} else 0 end)`])
+    const rows = this.db
+      .prepare(
+        `select s.region_code, ${sums.join(', ')} from rollup_story s indexed by rollup_story_negative ${join}
+        where s.first_day between @lo and @hi and s.last_day <= @hi and s.neg > s.pos and s.mentions > 0 group by s.region_code`,
+      )
+      .raw()
+      .all(params) as unknown[][]
+    const out = windows.map(() => new Map<string, RiskSummary>())
+    for (const row of rows)
+      windows.forEach((_, k) => {
+        const clusters = row[1 + 2 * k] as number
+        if (clusters > 0) out[k]!.set(row[0] as string, { clusters, pressure: row[2 + 2 * k] as number })
+      })
+    // Stories crossing a window's edge, day by day.
+    const span = this.db.prepare(
+      `select region_code, cluster_id, first_day, last_day, mentions, neg, pos, engagement, official_media from rollup_story indexed by rollup_story_span
+      where last_day >= @f and first_day <= @t and (first_day < @f or last_day > @t) and last_day > first_day and neg > 0`,
+    )
+    windows.forEach((w, k) => {
+      for (const r of span.raw().all({ f: w.from, t: w.to }) as StoryRow[]) {
+        const c = this.story(r, w.from, w.to)
+        if (!c) continue
+        const m = out[k]!
+        const sum = m.get(r[0]) ?? { clusters: 0, pressure: 0 }
+        m.set(r[0], { clusters: sum.clusters + 1, pressure: sum.pressure + riskPressure(c) })
+      }
+    })
+    return out
+  }
+
+  /** One region's net-negative stories over [from, to], listed (explain, 回应力). */
+  list(region: string, from: string, to: string): RiskCluster[] {
+    const rows = this.db
+      .prepare(
+        `select region_code, cluster_id, first_day, last_day, mentions, neg, pos, engagement, official_media from rollup_story
+        where region_code = ? and first_day <= ? and last_day >= ? and neg > 0 order by cluster_id`,
+      )
+      .raw()
+      .all(region, to, from) as StoryRow[]
+    return rows.flatMap((r) => this.story(r, from, to) ?? [])
+  }
+}
 
 /**
  * regionInputs for several windows in one pass over the rollups of their union (a daily report
  * ranks the 7 days to its day and the 7 days before, which share 6): every sum is taken per
- * window with `case when day between …`, so the rows are read and grouped once.
+ * window with `case when day between …`, so the rows are read and grouped once. Regions in
+ * `detail` (and the watched regions with official accounts, for 回应力) get their risk stories listed.
  */
-export function regionInputsMulti(ctx: AppContext, store: SqliteStore, windows: ReadonlyArray<{ from: string; to: string }>, extra: readonly string[]): RegionInput[][] {
+export function regionInputsMulti(ctx: AppContext, store: SqliteStore, windows: ReadonlyArray<{ from: string; to: string }>, extra: readonly string[], detail: readonly string[] = []): RegionInput[][] {
   const db = store.db
   const lo = windows.map((w) => w.from).sort()[0]!
   const hi = windows.map((w) => w.to).sort().at(-1)!
   const inW = (k: number) => `day between @f${k} and @t${k}`
   const params: Record<string, string> = { lo, hi }
   windows.forEach((w, k) => Object.assign(params, { [`f${k}`]: w.from, [`t${k}`]: w.to }))
-  const totalSums = windows.flatMap((_, k) => TOTAL_COLS.map((c) => `sum(case when ${inW(k)} then ${c} else 0 end)`))
+  // One window: plain sums (the conditions cost a third of the query on a month of rows).
+  const totalSums = windows.flatMap((_, k) => TOTAL_COLS.map((c) => (windows.length === 1 ? `sum(${c})` : `sum(case when ${inW(k)} then ${c} else 0 end)`)))
   const totals = db
     .prepare(`select region_code, ${totalSums.join(', ')} from rollup_day where day between @lo and @hi group by region_code`)
     .raw()
     .all(params) as Array<[string, ...number[]]>
-  // Net-negative stories (sum(neg) > sum(pos) over a window) are among the clusters with a row of
-  // neg > 0: their rows come from the partial index rollup_cluster_negative (migration 8), and
-  // only their rows with neg = 0 are looked for among the rest, so the GROUP BY sorts about a
-  // quarter of the rows. Read as arrays: a month holds ~250k such stories at 5M mentions.
-  const clusterSums = windows.flatMap((_, k) => CLUSTER_COLS.map((c) => `sum(case when ${inW(k)} then ${c} else 0 end)`))
-  const netNegative = windows.map((_, k) => `sum(case when ${inW(k)} then neg else 0 end) > sum(case when ${inW(k)} then pos else 0 end)`).join(' or ')
-  const clusterRows = db
-    .prepare(
-      `select region_code, cluster_id, ${clusterSums.join(', ')} from (
-        select day, region_code, cluster_id, mentions, neg, pos, engagement, official_media from rollup_cluster indexed by rollup_cluster_negative
-          where day between @lo and @hi and neg > 0
-        union all
-        select day, region_code, cluster_id, mentions, neg, pos, engagement, official_media from rollup_cluster
-          where day between @lo and @hi and neg = 0 and (region_code, cluster_id) in
-            (select region_code, cluster_id from rollup_cluster indexed by rollup_cluster_negative where day between @lo and @hi and neg > 0))
-      group by region_code, cluster_id having ${netNegative}`,
-    )
-    .raw()
-    .all(params) as Array<[string, number, ...number[]]>
-
-  // Sensitive words, checked on each risk cluster's first mention (the cluster id is its id).
-  const isSensitive = sensitiveMatcher(ctx.config.alerts.sensitiveWords)
-  const sensitive = new Set<number>()
-  const ids = Object.keys(ctx.config.alerts.sensitiveWords).length ? [...new Set(clusterRows.map((c) => c[1]))] : []
-  const headStmt = db.prepare(`select m.id as id, coalesce(m.title, '') || ' ' || m.text as t from json_each(?) j join mentions m on m.id = j.value`)
-  for (let i = 0; i < ids.length; i += 500)
-    for (const h of headStmt.all(JSON.stringify(ids.slice(i, i + 500))) as Array<{ id: number; t: string }>) if (isSensitive(h.t)) sensitive.add(h.id)
+  const risk = new RiskReader(db, ctx.config.alerts.sensitiveWords)
+  const summaries = risk.summaries(windows)
 
   const gaz = ctx.gazetteer()
   const watched = new Map(ctx.regions.map((r) => [r.code, r]))
+  const listed = new Set([...detail, ...ctx.regions.filter((r) => r.officialAccounts.length).map((r) => r.code)])
   return windows.map((w, k) => {
-    const byRegion = new Map<string, RiskCluster[]>()
-    const c0 = 2 + k * CLUSTER_COLS.length
-    for (const row of clusterRows) {
-      const [mentions, neg, pos, engagement, om] = row.slice(c0, c0 + CLUSTER_COLS.length) as number[]
-      if (mentions! <= 0 || !(neg! > pos!)) continue
-      const region = row[0]
-      let list = byRegion.get(region)
-      if (!list) byRegion.set(region, (list = []))
-      list.push({ clusterId: row[1], mentions: mentions!, neg: neg!, engagement: engagement!, officialMedia: om! > 0, sensitive: sensitive.has(row[1]) })
-    }
     const t0 = 1 + k * TOTAL_COLS.length
     const seen = new Map<string, DayTotals>()
     for (const row of totals) {
@@ -178,7 +257,7 @@ export function regionInputsMulti(ctx: AppContext, store: SqliteStore, windows: 
     for (const code of extra) if (!seen.has(code)) seen.set(code, { region: code, mentions: 0, polar: 0, news: 0, social: 0, reposts: 0, comments: 0, likes: 0, pos: 0, neg: 0 })
     return [...seen.values()].map((t) => {
       const wr = watched.get(t.region)
-      const risk = byRegion.get(t.region) ?? []
+      const list = listed.has(t.region) ? risk.list(t.region, w.from, w.to) : undefined
       return {
         code: t.region,
         name: wr?.name ?? gaz.get(t.region)?.name ?? t.region,
@@ -191,8 +270,9 @@ export function regionInputsMulti(ctx: AppContext, store: SqliteStore, windows: 
         likes: t.likes,
         pos: Math.max(0, t.pos),
         neg: Math.max(0, t.neg),
-        riskClusters: risk,
-        responsiveness: wr && wr.officialAccounts.length ? responsiveness(store, t.region, wr.officialAccounts, risk, w.from, w.to) : null,
+        risk: summaries[k]!.get(t.region) ?? { clusters: 0, pressure: 0 },
+        ...(list ? { riskClusters: list } : {}),
+        responsiveness: wr && wr.officialAccounts.length ? responsiveness(store, t.region, wr.officialAccounts, list ?? [], w.from, w.to) : null,
       }
     })
   })
@@ -245,7 +325,7 @@ function explainRegion(store: SqliteStore, input: RegionInput, from: string, to:
       where mr.region_code = ? and ${LOCAL_DAY_SQL('m.published_at')} between ? and ? order by m.id`,
     )
     .all(input.code, from, to) as Array<{ id: number; s: string; cluster: number }>
-  const risk = new Set(input.riskClusters.map((k) => k.clusterId))
+  const risk = new Set((input.riskClusters ?? []).map((k) => k.clusterId))
   const byCluster = new Map<number, number[]>()
   for (const r of rows) if (risk.has(r.cluster)) byCluster.set(r.cluster, [...(byCluster.get(r.cluster) ?? []), r.id])
   return {
@@ -298,7 +378,7 @@ function rankPeriods(ctx: AppContext, periods: Period[], o: { peers: string[] | 
     const fitted = computeIndex(refInputs, { settings }).scales
     reference = { visibility: fitted.visibility!, favourability: fitted.favourability!, risk: fitted.risk!, ...(fitted.responsiveness ? { responsiveness: fitted.responsiveness } : {}) }
   }
-  const all = regionInputsMulti(ctx, store, periods, extra)
+  const all = regionInputsMulti(ctx, store, periods, extra, o.explain ? [o.explain] : [])
   return periods.map((period, k) => {
     let inputs = all[k]!
     if (peerCodes) {

@@ -9,7 +9,7 @@ export interface Migration {
   name: string
   sql: string
   /** Work SQL cannot do, run after `sql` in the same transaction (part of the checksum's promise: never edit). */
-  after?: 'rebuild-fts' | 'rebuild-rollups' | 'rebuild-topic-rollup'
+  after?: 'rebuild-fts' | 'rebuild-rollups' | 'rebuild-topic-rollup' | 'rebuild-story-rollup'
 }
 
 export const MIGRATIONS: Migration[] = [
@@ -321,6 +321,33 @@ CREATE TABLE rollup_topic (
 CREATE INDEX rollup_cluster_negative ON rollup_cluster (day, region_code, cluster_id, neg, pos, mentions, engagement, official_media) WHERE neg > 0;
 `,
     after: 'rebuild-topic-rollup',
+  },
+  {
+    // 舆情风险 without grouping the window's story rows: one row per region × story cluster with
+    // its totals and the span of days it was ever given mentions on (first_day only moves earlier,
+    // last_day only later, so the span always holds every row the story has in rollup_cluster).
+    // A story whose span lies inside a window has its totals as the window's; only stories whose
+    // span crosses a window's edge (few: rollup_story_span) are summed day by day from
+    // rollup_cluster. Kept by the same deltas (rollups.ts), built here from rollup_cluster.
+    version: 9,
+    name: 'story-rollup',
+    sql: `
+CREATE TABLE rollup_story (
+  region_code    TEXT NOT NULL,
+  cluster_id     INTEGER NOT NULL,
+  first_day      TEXT NOT NULL,                -- YYYY-MM-DD, Asia/Shanghai
+  last_day       TEXT NOT NULL,
+  mentions       INTEGER NOT NULL,
+  neg            INTEGER NOT NULL,
+  pos            INTEGER NOT NULL,
+  engagement     INTEGER NOT NULL,
+  official_media INTEGER NOT NULL,
+  PRIMARY KEY (region_code, cluster_id)
+) WITHOUT ROWID;
+CREATE INDEX rollup_story_negative ON rollup_story (first_day, last_day, region_code, cluster_id, mentions, neg, pos, engagement, official_media) WHERE neg > pos;
+CREATE INDEX rollup_story_span ON rollup_story (last_day, first_day, region_code, cluster_id) WHERE last_day > first_day AND neg > 0;
+`,
+    after: 'rebuild-story-rollup',
   },
 ]
 

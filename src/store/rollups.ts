@@ -1,9 +1,10 @@
 /**
- * Rollups (migrations 7 and 8): what rankings, reports and trends read instead of scanning mentions.
+ * Rollups (migrations 7, 8 and 9): what rankings, reports and trends read instead of scanning mentions.
  *
  * A mention attributed to regions contributes, per region, one unit to rollup_day (its local
  * day × source × sentiment), one to rollup_cluster (its day × story cluster) and, once analysed,
- * one to rollup_topic per topic of its analysis (day × topic × source × sentiment). Writers keep
+ * one to rollup_topic per topic of its analysis (day × topic × source × sentiment) and one to
+ * rollup_story (its story cluster, all days, with the span of days). Writers keep
  * the rollups exact by deltas inside their own transaction: `apply(ids, -1)` before a mention's
  * analysis, regions or engagement change, `apply(ids, +1)` after. The day is the Asia/Shanghai
  * calendar day (UTC+8, no daylight saving), the reports' day.
@@ -58,6 +59,29 @@ function clusterSql(from: string): string {
       engagement = engagement + excluded.engagement, official_media = official_media + excluded.official_media`
 }
 
+/**
+ * Per region × story: the totals, and the span of days ever added (a removal never narrows it,
+ * so the span holds the story's rows in rollup_cluster; rank reads inside-window stories whole).
+ */
+function storySql(from: string): string {
+  return `insert into rollup_story (region_code, cluster_id, first_day, last_day, mentions, neg, pos, engagement, official_media)
+    select mr.region_code, coalesce(a.cluster_id, m.id), min(${LOCAL_DAY_SQL('m.published_at')}), max(${LOCAL_DAY_SQL('m.published_at')}),
+      :sign * count(*), :sign * sum(a.sentiment_label = 'neg'), :sign * sum(a.sentiment_label = 'pos'),
+      :sign * sum(coalesce(m.reposts, 0) + coalesce(m.comments, 0) + coalesce(m.likes, 0)),
+      :sign * sum(yq_official_media(m.author_name, m.url))
+    ${from} left join analyses a on a.mention_id = m.id
+    where true group by 1, 2
+    on conflict (region_code, cluster_id) do update set
+      first_day = min(first_day, excluded.first_day), last_day = max(last_day, excluded.last_day),
+      mentions = mentions + excluded.mentions, neg = neg + excluded.neg, pos = pos + excluded.pos,
+      engagement = engagement + excluded.engagement, official_media = official_media + excluded.official_media`
+}
+
+/** rollup_story from rollup_cluster (same totals, the exact span): cheaper than the base tables. */
+const STORY_FROM_CLUSTERS = `insert into rollup_story (region_code, cluster_id, first_day, last_day, mentions, neg, pos, engagement, official_media)
+  select region_code, cluster_id, min(day), max(day), sum(mentions), sum(neg), sum(pos), sum(engagement), sum(official_media)
+  from rollup_cluster where mentions > 0 group by region_code, cluster_id`
+
 /** One row per topic of the analysis (analyses.topics_json, a JSON array of names); unanalysed mentions have none. */
 function topicSql(from: string): string {
   return `insert into rollup_topic (day, region_code, topic, source, sentiment, mentions)
@@ -69,10 +93,11 @@ function topicSql(from: string): string {
 }
 
 /** The rollup tables; `rebuild` takes a subset (each migration rebuilds the tables it created). */
-export type RollupTable = 'day' | 'cluster' | 'topic'
-export const ROLLUP_TABLES: readonly RollupTable[] = ['day', 'cluster', 'topic']
-const TABLE: Record<RollupTable, string> = { day: 'rollup_day', cluster: 'rollup_cluster', topic: 'rollup_topic' }
-const SQL_OF: Record<RollupTable, (from: string) => string> = { day: daySql, cluster: clusterSql, topic: topicSql }
+export type RollupTable = 'day' | 'cluster' | 'topic' | 'story'
+/** In rebuilding order: rollup_story is built from rollup_cluster. */
+export const ROLLUP_TABLES: readonly RollupTable[] = ['day', 'cluster', 'topic', 'story']
+const TABLE: Record<RollupTable, string> = { day: 'rollup_day', cluster: 'rollup_cluster', topic: 'rollup_topic', story: 'rollup_story' }
+const SQL_OF: Record<RollupTable, (from: string) => string> = { day: daySql, cluster: clusterSql, topic: topicSql, story: storySql }
 
 const BY_IDS = 'from json_each(:ids) j join mentions m on m.id = j.value join mention_regions mr on mr.mention_id = m.id'
 const ALL = 'from mention_regions mr join mentions m on m.id = mr.mention_id'
@@ -85,7 +110,7 @@ export class Rollups {
   /** Adds (sign 1) or removes (sign -1) these mentions' contributions. Call inside the writer's transaction. */
   apply(ids: readonly number[], sign: 1 | -1): void {
     if (!ids.length) return
-    // Prepared on first use: migration 7's rebuild runs before rollup_topic (migration 8) exists.
+    // Prepared on first use: migration 7's rebuild runs before rollup_topic and rollup_story exist.
     this.stmts ??= ROLLUP_TABLES.map((t) => this.db.prepare(SQL_OF[t](BY_IDS)))
     const json = JSON.stringify(ids)
     for (const s of this.stmts) s.run({ ids: json, sign })
@@ -93,9 +118,10 @@ export class Rollups {
 
   /** Recomputes rollups from the base tables (all of them by default; a migration passes the ones it created). */
   rebuild(tables: readonly RollupTable[] = ROLLUP_TABLES): void {
-    for (const t of tables) {
+    for (const t of ROLLUP_TABLES.filter((x) => tables.includes(x))) {
       this.db.exec(`delete from ${TABLE[t]}`)
-      this.db.prepare(SQL_OF[t](ALL)).run({ sign: 1 })
+      if (t === 'story') this.db.exec(STORY_FROM_CLUSTERS)
+      else this.db.prepare(SQL_OF[t](ALL)).run({ sign: 1 })
     }
   }
 
