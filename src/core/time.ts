@@ -50,6 +50,13 @@ export function addDays(day: string, n: number): string {
   return d.toISOString().slice(0, 10)
 }
 
+/** Every YYYY-MM-DD day from `from` to `to`, both included (empty when from > to). */
+export function dayList(from: string, to: string): string[] {
+  const out: string[] = []
+  for (let d = from; d <= to; d = addDays(d, 1)) out.push(d)
+  return out
+}
+
 /**
  * Parses a --from/--to bound: a local date YYYY-MM-DD (start of that day in `tz`; for an upper
  * bound, the start of the next day, so the day is included) or an ISO 8601 instant with offset.

@@ -8,7 +8,7 @@
  *
  * I/O is at the top (`loadReportData`); `assembleReport` is pure over what was loaded.
  */
-import { addDays, isoWithOffset, localDayStart } from '../core/time.js'
+import { addDays, dayList, isoWithOffset, localDayStart } from '../core/time.js'
 import { isOfficialMedia } from '../alerts/media.js'
 import { matchResponses, RESPONSE_HOURS, type OfficialPost } from '../index/response.js'
 import { regionOwnNames } from '../nlp/keywords.js'
@@ -145,18 +145,20 @@ export function loadReportData(
   const db = store.db
   const { window: w, region } = o
   const earliest = [addDays(w.from, -7 * w.days), addDays(w.to, 1 - TREND_DAYS)].sort()[0]!
+  // The rollups' keys start with the day: one seek per (day, region) instead of reading every
+  // region's rows of the range.
   const days = db
     .prepare(
       `select day, source, sentiment, mentions, reposts, comments, likes from rollup_day
-      where region_code = ? and day between ? and ? and mentions > 0`,
+      where day in (select value from json_each(?)) and region_code = ? and mentions > 0`,
     )
-    .all(region.code, earliest, w.to) as DayRow[]
+    .all(JSON.stringify(dayList(earliest, w.to)), region.code) as DayRow[]
   const clusters = db
     .prepare(
       `select cluster_id as clusterId, sum(mentions) as mentions, sum(neg) as neg, sum(pos) as pos, sum(engagement) as engagement
-      from rollup_cluster where region_code = ? and day between ? and ? group by cluster_id having sum(mentions) > 0`,
+      from rollup_cluster where day in (select value from json_each(?)) and region_code = ? group by cluster_id having sum(mentions) > 0`,
     )
-    .all(region.code, w.from, w.to) as ClusterRow[]
+    .all(JSON.stringify(dayList(w.from, w.to)), region.code) as ClusterRow[]
   const start = localDayStart(w.from, o.tz)
   const end = localDayStart(addDays(w.to, 1), o.tz)
   const range = publishedRangeSql(start, end, 'm')
@@ -164,8 +166,9 @@ export function loadReportData(
   // all mentions (then the (mention, region) key), or the region's whole history (then the
   // time filter). A watched district is most of a store; one of 3,000 peers is a sliver of a day.
   const cap = 200_000
-  const dayRows = db.prepare(`select count(*) from (select 1 from mentions m where ${range.sql} limit ?)`).pluck().get(...range.params, cap) as number
-  const regionRows = db.prepare('select count(*) from (select 1 from mention_regions where region_code = ? limit ?)').pluck().get(region.code, dayRows) as number
+  // The region's side first: the window's side is then counted only as far as it (usually a few rows).
+  const regionRows = db.prepare('select count(*) from (select 1 from mention_regions where region_code = ? limit ?)').pluck().get(region.code, cap) as number
+  const dayRows = db.prepare(`select count(*) from (select 1 from mentions m where ${range.sql} limit ?)`).pluck().get(...range.params, regionRows + 1) as number
   const rows = (
     regionRows < dayRows
       ? db.prepare(

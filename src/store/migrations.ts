@@ -9,7 +9,7 @@ export interface Migration {
   name: string
   sql: string
   /** Work SQL cannot do, run after `sql` in the same transaction (part of the checksum's promise: never edit). */
-  after?: 'rebuild-fts' | 'rebuild-rollups' | 'rebuild-topic-rollup' | 'rebuild-story-rollup'
+  after?: 'rebuild-fts' | 'rebuild-rollups' | 'rebuild-topic-rollup' | 'rebuild-story-region-rollups'
 }
 
 export const MIGRATIONS: Migration[] = [
@@ -329,9 +329,25 @@ CREATE INDEX rollup_cluster_negative ON rollup_cluster (day, region_code, cluste
     // A story whose span lies inside a window has its totals as the window's; only stories whose
     // span crosses a window's edge (few: rollup_story_span) are summed day by day from
     // rollup_cluster. Kept by the same deltas (rollups.ts), built here from rollup_cluster.
+    // And the index's per-region totals: one row per day × region with the sums rank reads
+    // (rollup_day has a row per source × sentiment, ~4 a region-day, each summed conditionally).
     version: 9,
-    name: 'story-rollup',
+    name: 'story-region-rollups',
     sql: `
+CREATE TABLE rollup_region (
+  day            TEXT NOT NULL,                -- YYYY-MM-DD, Asia/Shanghai
+  region_code    TEXT NOT NULL,
+  mentions       INTEGER NOT NULL,
+  polar          INTEGER NOT NULL,             -- positive + negative mentions
+  news_stories   INTEGER NOT NULL,             -- news mentions that start their story cluster
+  social_stories INTEGER NOT NULL,             -- other mentions that start their story cluster
+  reposts        INTEGER NOT NULL,
+  comments       INTEGER NOT NULL,
+  likes          INTEGER NOT NULL,
+  pos_weight     REAL NOT NULL,                -- Σ tier·(1+ln(1+r+c+l))·confidence of positive mentions
+  neg_weight     REAL NOT NULL,                -- the same of negative mentions
+  PRIMARY KEY (day, region_code)
+) WITHOUT ROWID;
 CREATE TABLE rollup_story (
   region_code    TEXT NOT NULL,
   cluster_id     INTEGER NOT NULL,
@@ -345,9 +361,9 @@ CREATE TABLE rollup_story (
   PRIMARY KEY (region_code, cluster_id)
 ) WITHOUT ROWID;
 CREATE INDEX rollup_story_negative ON rollup_story (first_day, last_day, region_code, cluster_id, mentions, neg, pos, engagement, official_media) WHERE neg > pos;
-CREATE INDEX rollup_story_span ON rollup_story (last_day, first_day, region_code, cluster_id) WHERE last_day > first_day AND neg > 0;
+CREATE INDEX rollup_story_span ON rollup_story (last_day, first_day, neg, region_code, cluster_id) WHERE last_day > first_day AND neg > 0;
 `,
-    after: 'rebuild-story-rollup',
+    after: 'rebuild-story-region-rollups',
   },
 ]
 

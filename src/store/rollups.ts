@@ -3,8 +3,9 @@
  *
  * A mention attributed to regions contributes, per region, one unit to rollup_day (its local
  * day × source × sentiment), one to rollup_cluster (its day × story cluster) and, once analysed,
- * one to rollup_topic per topic of its analysis (day × topic × source × sentiment) and one to
- * rollup_story (its story cluster, all days, with the span of days). Writers keep
+ * one to rollup_topic per topic of its analysis (day × topic × source × sentiment), one to
+ * rollup_region (day, all sources and sentiments) and one to rollup_story (its story cluster,
+ * all days, with the span of days). Writers keep
  * the rollups exact by deltas inside their own transaction: `apply(ids, -1)` before a mention's
  * analysis, regions or engagement change, `apply(ids, +1)` after. The day is the Asia/Shanghai
  * calendar day (UTC+8, no daylight saving), the reports' day.
@@ -45,6 +46,31 @@ function daySql(from: string): string {
       mentions = mentions + excluded.mentions, stories = stories + excluded.stories, reposts = reposts + excluded.reposts,
       comments = comments + excluded.comments, likes = likes + excluded.likes, weight = weight + excluded.weight`
 }
+
+/** Per day × region: rollup_day's sums over its sources and sentiments, as the index reads them. */
+function regionSql(from: string): string {
+  const eng = 'coalesce(m.reposts, 0) + coalesce(m.comments, 0) + coalesce(m.likes, 0)'
+  const vote = `yq_tier(m.author_name, m.url) * (1 + ln(1 + ${eng})) * coalesce(a.sentiment_confidence, 1)`
+  const starts = '(a.cluster_id is null or a.cluster_id = m.id)'
+  return `insert into rollup_region (day, region_code, mentions, polar, news_stories, social_stories, reposts, comments, likes, pos_weight, neg_weight)
+    select ${LOCAL_DAY_SQL('m.published_at')}, mr.region_code, :sign * count(*), :sign * sum(coalesce(a.sentiment_label in ('pos', 'neg'), 0)),
+      :sign * sum(m.source like 'news%' and ${starts}), :sign * sum(m.source not like 'news%' and ${starts}),
+      :sign * sum(coalesce(m.reposts, 0)), :sign * sum(coalesce(m.comments, 0)), :sign * sum(coalesce(m.likes, 0)),
+      :sign * sum(case when a.sentiment_label = 'pos' then ${vote} else 0 end), :sign * sum(case when a.sentiment_label = 'neg' then ${vote} else 0 end)
+    ${from} left join analyses a on a.mention_id = m.id
+    where true group by 1, 2
+    on conflict (day, region_code) do update set
+      mentions = mentions + excluded.mentions, polar = polar + excluded.polar, news_stories = news_stories + excluded.news_stories,
+      social_stories = social_stories + excluded.social_stories, reposts = reposts + excluded.reposts, comments = comments + excluded.comments,
+      likes = likes + excluded.likes, pos_weight = pos_weight + excluded.pos_weight, neg_weight = neg_weight + excluded.neg_weight`
+}
+
+/** rollup_region from rollup_day (the same sums): cheaper than the base tables. */
+const REGION_FROM_DAYS = `insert into rollup_region (day, region_code, mentions, polar, news_stories, social_stories, reposts, comments, likes, pos_weight, neg_weight)
+  select day, region_code, sum(mentions), sum(case when sentiment in ('pos', 'neg') then mentions else 0 end),
+    sum(case when source like 'news%' then stories else 0 end), sum(case when source like 'news%' then 0 else stories end),
+    sum(reposts), sum(comments), sum(likes), sum(case when sentiment = 'pos' then weight else 0 end), sum(case when sentiment = 'neg' then weight else 0 end)
+  from rollup_day group by day, region_code`
 
 function clusterSql(from: string): string {
   return `insert into rollup_cluster (day, region_code, cluster_id, mentions, neg, pos, engagement, official_media)
@@ -93,11 +119,11 @@ function topicSql(from: string): string {
 }
 
 /** The rollup tables; `rebuild` takes a subset (each migration rebuilds the tables it created). */
-export type RollupTable = 'day' | 'cluster' | 'topic' | 'story'
-/** In rebuilding order: rollup_story is built from rollup_cluster. */
-export const ROLLUP_TABLES: readonly RollupTable[] = ['day', 'cluster', 'topic', 'story']
-const TABLE: Record<RollupTable, string> = { day: 'rollup_day', cluster: 'rollup_cluster', topic: 'rollup_topic', story: 'rollup_story' }
-const SQL_OF: Record<RollupTable, (from: string) => string> = { day: daySql, cluster: clusterSql, topic: topicSql, story: storySql }
+export type RollupTable = 'day' | 'cluster' | 'topic' | 'region' | 'story'
+/** In rebuilding order: rollup_region is built from rollup_day, rollup_story from rollup_cluster. */
+export const ROLLUP_TABLES: readonly RollupTable[] = ['day', 'cluster', 'topic', 'region', 'story']
+const TABLE: Record<RollupTable, string> = { day: 'rollup_day', cluster: 'rollup_cluster', topic: 'rollup_topic', region: 'rollup_region', story: 'rollup_story' }
+const SQL_OF: Record<RollupTable, (from: string) => string> = { day: daySql, cluster: clusterSql, topic: topicSql, region: regionSql, story: storySql }
 
 const BY_IDS = 'from json_each(:ids) j join mentions m on m.id = j.value join mention_regions mr on mr.mention_id = m.id'
 const ALL = 'from mention_regions mr join mentions m on m.id = mr.mention_id'
@@ -110,7 +136,7 @@ export class Rollups {
   /** Adds (sign 1) or removes (sign -1) these mentions' contributions. Call inside the writer's transaction. */
   apply(ids: readonly number[], sign: 1 | -1): void {
     if (!ids.length) return
-    // Prepared on first use: migration 7's rebuild runs before rollup_topic and rollup_story exist.
+    // Prepared on first use: migration 7's rebuild runs before rollup_topic, _region and _story exist.
     this.stmts ??= ROLLUP_TABLES.map((t) => this.db.prepare(SQL_OF[t](BY_IDS)))
     const json = JSON.stringify(ids)
     for (const s of this.stmts) s.run({ ids: json, sign })
@@ -121,6 +147,7 @@ export class Rollups {
     for (const t of ROLLUP_TABLES.filter((x) => tables.includes(x))) {
       this.db.exec(`delete from ${TABLE[t]}`)
       if (t === 'story') this.db.exec(STORY_FROM_CLUSTERS)
+      else if (t === 'region') this.db.exec(REGION_FROM_DAYS)
       else this.db.prepare(SQL_OF[t](ALL)).run({ sign: 1 })
     }
   }

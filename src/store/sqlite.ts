@@ -366,7 +366,7 @@ export class SqliteStore {
         // Each migration rebuilds the rollups it created (migration 7's step predates rollup_topic).
         if (m.after === 'rebuild-rollups') new Rollups(this.db).rebuild(['day', 'cluster'])
         if (m.after === 'rebuild-topic-rollup') new Rollups(this.db).rebuild(['topic'])
-        if (m.after === 'rebuild-story-rollup') new Rollups(this.db).rebuild(['story'])
+        if (m.after === 'rebuild-story-region-rollups') new Rollups(this.db).rebuild(['region', 'story'])
         this.db
           .prepare('insert into schema_migrations (version, name, checksum, applied_at) values (?, ?, ?, ?)')
           .run(m.version, m.name, checksum(m.sql), new Date().toISOString())

@@ -114,6 +114,29 @@ function check(): number {
       expect(listed).toEqual((want.get('440306') ?? []).map((k) => k.clusterId).sort((a, b) => a - b))
       for (const k of r.explain!.inputs.riskClusters ?? []) expect(k).toEqual(want.get('440306')!.find((x) => x.clusterId === k.clusterId))
     }
+    // The rollups kept by deltas equal the ones rebuilt from their sources: rollup_region from
+    // rollup_day, rollup_story's totals from rollup_cluster (its span holds every day it has rows on).
+    const sums = 'sum(mentions), sum(polar), sum(news_stories), sum(social_stories), sum(reposts), sum(comments), sum(likes), round(sum(pos_weight), 9), round(sum(neg_weight), 9)'
+    const byRegion = store.db.prepare(`select day, region_code, ${sums} from rollup_region where mentions > 0 group by 1, 2 order by 1, 2`).raw().all()
+    const fromDays = store.db
+      .prepare(
+        `select day, region_code, ${sums} from (select day, region_code, mentions, case when sentiment in ('pos','neg') then mentions else 0 end as polar,
+          case when source like 'news%' then stories else 0 end as news_stories, case when source like 'news%' then 0 else stories end as social_stories,
+          reposts, comments, likes, case when sentiment = 'pos' then weight else 0 end as pos_weight, case when sentiment = 'neg' then weight else 0 end as neg_weight
+          from rollup_day where mentions > 0) group by 1, 2 order by 1, 2`,
+      )
+      .raw()
+      .all()
+    expect(byRegion).toEqual(fromDays)
+    expect(byRegion.length).toBeGreaterThan(20)
+    const stories = store.db.prepare('select region_code, cluster_id, mentions, neg, pos, engagement, official_media from rollup_story where mentions > 0 order by 1, 2').raw().all()
+    const fromClusters = store.db
+      .prepare('select region_code, cluster_id, sum(mentions), sum(neg), sum(pos), sum(engagement), sum(official_media) from rollup_cluster where mentions > 0 group by 1, 2 order by 1, 2')
+      .raw()
+      .all()
+    expect(stories).toEqual(fromClusters)
+    const outside = store.db.prepare('select count(*) from rollup_cluster c join rollup_story s using (region_code, cluster_id) where c.mentions > 0 and (c.day < s.first_day or c.day > s.last_day)').pluck().get()
+    expect(outside).toBe(0)
     // How many stories the windows cut (crossing an edge): the day-by-day path was exercised.
     for (const [from, to] of WINDOWS)
       cut += store.db.prepare(`select count(*) from rollup_story where last_day > first_day and first_day <= ? and last_day >= ? and (first_day < ? or last_day > ?)`).pluck().get(to, from, from, to) as number
