@@ -178,11 +178,14 @@ class RiskReader {
         join = 'left join mentions m on m.id = s.cluster_id'
       }
     }
-    const sums = windows.flatMap((_, k) => [`sum(case when ${inside(k)} then 1 else 0 end)`, `sum(case when ${inside(k)} then ${riskPressureSql(sens)} else 0 end)`])
+    // Each story's heat·sev once (`limit -1` keeps SQLite from copying it into every window's sum).
+    const sums = windows.flatMap((_, k) => [`sum(case when ${inside(k)} then 1 else 0 end)`, `sum(case when ${inside(k)} then s.p else 0 end)`])
     const rows = this.db
       .prepare(
-        `select s.region_code, ${sums.join(', ')} from rollup_story s indexed by rollup_story_negative ${join}
-        where s.first_day between @lo and @hi and s.last_day <= @hi and s.neg > s.pos and s.mentions > 0 group by s.region_code`,
+        `select s.region_code, ${sums.join(', ')} from (
+          select s.region_code, s.first_day, s.last_day, ${riskPressureSql(sens)} as p from rollup_story s indexed by rollup_story_negative ${join}
+          where s.first_day between @lo and @hi and s.last_day <= @hi and s.neg > s.pos and s.mentions > 0 limit -1) s
+        group by s.region_code`,
       )
       .raw()
       .all(params) as unknown[][]
