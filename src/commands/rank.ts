@@ -1,6 +1,7 @@
 import { Flags } from '@oclif/core'
 import { BaseCommand } from '../base-command.js'
 import type { RankResult } from '../services/rank.js'
+import { riskPressure } from '../index/compute.js'
 
 export default class Rank extends BaseCommand<typeof Rank> {
   static override summary = 'Rank regions by the network-image index (网络形象指数排行)'
@@ -56,7 +57,7 @@ function render(r: RankResult, table: (h: string[], rows: Array<Array<string | n
       `\n${e.name}（${e.code}）的原始输入：`,
       `  传播力：新闻报道（故事）${i.newsStories}，社交原创 ${i.socialStories}，转发 ${i.reposts}，评论 ${i.comments}，点赞 ${i.likes}`,
       `  美誉度：正面加权 ${i.pos.toFixed(2)}，负面加权 ${i.neg.toFixed(2)}，同组先验正面占比 μ=${r.prior.toFixed(3)}`,
-      `  舆情风险：净负面事件 ${i.risk.clusters} 个${i.riskClusters?.length ? `（${i.riskClusters.map((k) => `#${k.clusterId} ${k.neg}/${k.mentions} 负面`).join('，')}）` : ''}`,
+      `  舆情风险：净负面事件 ${i.risk.clusters} 个${i.riskClusters?.length ? `（风险贡献从大到小：${[...i.riskClusters].sort((a, b) => riskPressure(b) - riskPressure(a)).slice(0, 20).map((k) => `#${k.clusterId} ${k.neg}/${k.mentions} 负面`).join('，')}${i.riskClusters.length > 20 ? ' …' : ''}）` : ''}`,
       i.responsiveness
         ? `  回应力：负面事件 ${i.responsiveness.negativeClusters}，已回应 ${i.responsiveness.responded}，中位时延 ${i.responsiveness.medianLatencyHours?.toFixed(1) ?? '—'} 小时，政务号发帖 ${i.responsiveness.posts}`
         : '  回应力：未配置政务账号，不计',
