@@ -220,38 +220,63 @@ export interface PrintPdfOptions {
   timeoutMs?: number
 }
 
+/** One Chromium that prints several documents (a report run's PDFs), each in its own fresh context. */
+export interface PdfPrinter {
+  print(html: string): Promise<Buffer>
+  close(): Promise<void>
+}
+
 /**
- * Prints a self-contained HTML document to an A4 PDF with its own short-lived Chromium (same
- * launch flags as the crawler), closed in every case. The document is set as the page content,
- * so there is no initial request; JavaScript is off, service workers blocked, the context is
- * offline and every request it might still make (a url in markup) is aborted. Throws
- * BrowserMissing when there is no Chromium.
+ * Starts Chromium for printing self-contained HTML documents to A4 PDFs (same launch flags as the
+ * crawler). Each document gets a fresh context: JavaScript off, service workers blocked, offline,
+ * and every request it might still make (a url in markup) aborted; it is set as the page
+ * content, so there is no initial request. A browser that died is started again for the next
+ * document. Throws BrowserMissing when there is no Chromium.
  */
-export async function printPdf(html: string, o: PrintPdfOptions = {}): Promise<Buffer> {
+export async function openPdfPrinter(o: PrintPdfOptions = {}): Promise<PdfPrinter> {
   const executablePath = findChromium(o.executablePath, o.env ?? process.env)
   if (!executablePath || (o.executablePath && executablePath !== o.executablePath)) throw new BrowserMissing(o.executablePath)
   const { chromium } = await import('playwright')
-  const browser = await chromium.launch({ executablePath, headless: true, args: launchArgs() })
+  const launch = () => chromium.launch({ executablePath, headless: true, args: launchArgs() })
+  let browser = await launch()
+  return {
+    async print(html: string): Promise<Buffer> {
+      if (!browser.isConnected()) browser = await launch()
+      const context = await browser.newContext({ javaScriptEnabled: false, serviceWorkers: 'block', offline: true, locale: 'zh-CN', acceptDownloads: false })
+      try {
+        await context.route('**/*', (route) => route.abort())
+        const page = await context.newPage()
+        const timeout = o.timeoutMs ?? 60_000
+        page.setDefaultTimeout(timeout)
+        await page.setContent(html, { waitUntil: 'load', timeout })
+        await page.emulateMedia({ media: 'print' })
+        const footer =
+          o.footerTemplate ??
+          '<div style="width:100%;font-size:8px;color:#7b8794;text-align:center;font-family:sans-serif"><span class="pageNumber"></span> / <span class="totalPages"></span></div>'
+        return await page.pdf({
+          format: 'A4',
+          printBackground: true,
+          margin: { top: '14mm', right: '12mm', bottom: '16mm', left: '12mm', ...o.margin },
+          displayHeaderFooter: true,
+          headerTemplate: '<span></span>',
+          footerTemplate: footer,
+        })
+      } finally {
+        await context.close().catch(() => {})
+      }
+    },
+    async close() {
+      await browser.close().catch(() => {})
+    },
+  }
+}
+
+/** Prints one document with its own short-lived Chromium, closed in every case (openPdfPrinter). */
+export async function printPdf(html: string, o: PrintPdfOptions = {}): Promise<Buffer> {
+  const printer = await openPdfPrinter(o)
   try {
-    const context = await browser.newContext({ javaScriptEnabled: false, serviceWorkers: 'block', offline: true, locale: 'zh-CN', acceptDownloads: false })
-    await context.route('**/*', (route) => route.abort())
-    const page = await context.newPage()
-    const timeout = o.timeoutMs ?? 60_000
-    page.setDefaultTimeout(timeout)
-    await page.setContent(html, { waitUntil: 'load', timeout })
-    await page.emulateMedia({ media: 'print' })
-    const footer =
-      o.footerTemplate ??
-      '<div style="width:100%;font-size:8px;color:#7b8794;text-align:center;font-family:sans-serif"><span class="pageNumber"></span> / <span class="totalPages"></span></div>'
-    return await page.pdf({
-      format: 'A4',
-      printBackground: true,
-      margin: { top: '14mm', right: '12mm', bottom: '16mm', left: '12mm', ...o.margin },
-      displayHeaderFooter: true,
-      headerTemplate: '<span></span>',
-      footerTemplate: footer,
-    })
+    return await printer.print(html)
   } finally {
-    await browser.close().catch(() => {})
+    await printer.close()
   }
 }

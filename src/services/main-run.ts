@@ -79,7 +79,7 @@ export async function runMain(ctx: AppContext, req: MainRunRequest = {}): Promis
   const t0 = performance.now()
   const say = req.progress ?? (() => undefined)
   const tz = ctx.config.report.timezone
-  const { parseFormats, reportRegion, writeReport } = await import('./report.js')
+  const { parseFormats, reportRegion, writeReport, ReportSession } = await import('./report.js')
   const { UsageError } = await import('../core/errors.js')
   // Bad flags fail before anything is fetched.
   const formats = parseFormats(req.formats, ctx.config.report.formats)
@@ -123,16 +123,22 @@ export async function runMain(ctx: AppContext, req: MainRunRequest = {}): Promis
   const reports: MainRunReport[] = []
   if (!stopped) {
     say(`③ 日报 daily report ${date} (${formats.join(', ')}) …`)
-    for (const region of regions) {
-      try {
-        const r = await writeReport(ctx, { kind: 'daily', date, region, formats })
-        reports.push({ region: { code: r.model.region.code, name: r.model.region.name }, title: r.model.title, mentions: r.model.sections.overview.mentions, files: r.files.map((f) => ({ format: f.format, path: f.path, bytes: f.bytes })), terminal: r.terminal })
-        for (const f of r.files) say(`   ${f.path}`)
-      } catch (err) {
-        if (err instanceof AppError && err.exitCode === ExitCode.Usage) throw err
-        failed = true
-        problems.push(`report ${region}: ${errorMessage(err)}`)
+    // One ranking of the windows and one Chromium for every region's report.
+    const session = new ReportSession()
+    try {
+      for (const region of regions) {
+        try {
+          const r = await writeReport(ctx, { kind: 'daily', date, region, formats }, session)
+          reports.push({ region: { code: r.model.region.code, name: r.model.region.name }, title: r.model.title, mentions: r.model.sections.overview.mentions, files: r.files.map((f) => ({ format: f.format, path: f.path, bytes: f.bytes })), terminal: r.terminal })
+          for (const f of r.files) say(`   ${f.path}`)
+        } catch (err) {
+          if (err instanceof AppError && err.exitCode === ExitCode.Usage) throw err
+          failed = true
+          problems.push(`report ${region}: ${errorMessage(err)}`)
+        }
       }
+    } finally {
+      await session.close()
     }
   } else problems.push('stopped by a signal: no alerts checked, no report written')
   const status = failed || stopped ? 'failed' : problems.length ? 'partial' : 'ok'

@@ -5,6 +5,7 @@
  * `daily-440306-2026-12-02.html`, `weekly-440306-2026-11-30.md` (the week's last day),
  * `monthly-440306-2026-11.pdf`.
  */
+import type { PdfPrinter } from '../report/pdf.js'
 import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs'
 import path from 'node:path'
 import { UsageError } from '../core/errors.js'
@@ -114,6 +115,32 @@ export function parseFormats(spec: string | readonly string[] | undefined, fallb
 /** Rankings by window, shared by the reports of one job run (every region is ranked from the same two). */
 export type RankCache = Map<string, RankResult>
 
+/**
+ * What the reports of one run share (the daily job and `yuqing run` write one per watched
+ * region): the rankings by window, and one Chromium for their PDFs, started on the first PDF
+ * (a start costs ~1–2 s; each report then prints in a fresh context). close() when done.
+ */
+export class ReportSession {
+  readonly ranks: RankCache = new Map()
+  private printer: Promise<PdfPrinter> | undefined
+
+  pdfPrinter(ctx: AppContext): Promise<PdfPrinter> {
+    this.printer ??= import('../report/pdf.js')
+      .then((m) => m.openReportPrinter({ executablePath: ctx.config.sources['weibo-search'].chromiumPath, env: process.env }))
+      .catch((err: unknown) => {
+        this.printer = undefined
+        throw err
+      })
+    return this.printer
+  }
+
+  async close(): Promise<void> {
+    const p = this.printer
+    this.printer = undefined
+    if (p) await (await p.catch(() => null))?.close()
+  }
+}
+
 function rankOne(ctx: AppContext, cache: RankCache, w: { from: string; to: string }): RankResult {
   const key = `${w.from}..${w.to}`
   let r = cache.get(key)
@@ -204,9 +231,18 @@ function writeAtomic(file: string, body: string | Uint8Array): number {
   return typeof body === 'string' ? Buffer.byteLength(body) : body.byteLength
 }
 
-export async function writeReport(ctx: AppContext, req: ReportRequest = {}, cache: RankCache = new Map()): Promise<ReportResult> {
+/** Writes one report in its formats; `session` (else one of its own, closed here) is shared by a run's reports. */
+export async function writeReport(ctx: AppContext, req: ReportRequest = {}, session?: ReportSession): Promise<ReportResult> {
+  if (!session) {
+    const own = new ReportSession()
+    try {
+      return await writeReport(ctx, req, own)
+    } finally {
+      await own.close()
+    }
+  }
   const formats = req.formats ?? parseFormats(undefined, ctx.config.report.formats)
-  const model = buildReport(ctx, req, cache)
+  const model = buildReport(ctx, req, session.ranks)
   let terminal: string | null = null
   const files: ReportFile[] = []
   const fileFormats = formats.filter((f) => f !== 'terminal')
@@ -237,7 +273,7 @@ export async function writeReport(ctx: AppContext, req: ReportRequest = {}, cach
       case 'pdf': {
         html ??= await (await import('../report/html.js')).renderHtml(model)
         const { renderPdf } = await import('../report/pdf.js')
-        const pdf = await renderPdf(html, { executablePath: ctx.config.sources['weibo-search'].chromiumPath, env: process.env })
+        const pdf = await renderPdf(html, { printer: await session.pdfPrinter(ctx) })
         files.push({ format: f, path: `${stem}.pdf`, bytes: writeAtomic(`${stem}.pdf`, pdf) })
         break
       }
@@ -256,11 +292,15 @@ export async function writeReport(ctx: AppContext, req: ReportRequest = {}, cach
 export async function dailyReportJob(ctx: AppContext): Promise<{ files: string[]; regions: number; mentions: number }> {
   const files: string[] = []
   let mentions = 0
-  const cache: RankCache = new Map()
-  for (const r of ctx.regions) {
-    const res = await writeReport(ctx, { kind: 'daily', region: r.code, formats: parseFormats(undefined, ctx.config.report.formats).filter((f) => f !== 'terminal') }, cache)
-    files.push(...res.files.map((f) => f.path))
-    mentions += res.model.sections.overview.mentions
+  const session = new ReportSession()
+  try {
+    for (const r of ctx.regions) {
+      const res = await writeReport(ctx, { kind: 'daily', region: r.code, formats: parseFormats(undefined, ctx.config.report.formats).filter((f) => f !== 'terminal') }, session)
+      files.push(...res.files.map((f) => f.path))
+      mentions += res.model.sections.overview.mentions
+    }
+  } finally {
+    await session.close()
   }
   return { files, regions: ctx.regions.length, mentions }
 }

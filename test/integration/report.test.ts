@@ -21,9 +21,11 @@ import { fixedClock } from '../../src/core/clock.js'
 import { silentLogger } from '../../src/core/logger.js'
 import { createContext } from '../../src/services/context.js'
 import { runTask } from '../../src/services/jobs.js'
+import { findChromium } from '../../src/crawlers/browser.js'
 import { SqliteStore } from '../../src/store/sqlite.js'
 import { ensureBuilt, parseJson, runCli, tmpDir } from '../helpers/cli.js'
 
+const chromium = findChromium(undefined, process.env)
 let ws: { dir: string; cleanup: () => void }
 let cfg: string
 let dbFile: string
@@ -345,6 +347,37 @@ describe('yuqing report daily on a hand-counted database', () => {
       expect(readFileSync(path.join(ws.dir, 'reports', 'daily-440305-2026-12-02.md'), 'utf8')).toContain('# 南山区舆情日报（2026-12-02）')
     } finally {
       ctx.close()
+    }
+  })
+
+  it.skipIf(!chromium)(`the report-daily job prints every region's PDF with one Chromium, each with its own region's text${chromium ? '' : ' [skipped: Chromium is not installed]'}`, async () => {
+    // The configured Chromium is a wrapper that logs each start.
+    const log = path.join(ws.dir, 'chromium-starts.log')
+    const wrapper = path.join(ws.dir, 'chromium-wrapper.sh')
+    writeFileSync(wrapper, `#!/bin/sh\necho start >> '${log}'\nexec '${chromium}' "$@"\n`, { mode: 0o755 })
+    const pdfCfg = path.join(ws.dir, 'pdf.yaml')
+    writeFileSync(pdfCfg, `${readFileSync(cfg, 'utf8').replace('report: { formats: [md, json] }', "report: { formats: [pdf], outputDir: pdf-reports }")}sources: { weibo-search: { chromiumPath: '${wrapper}' } }\n`)
+    const ctx = createContext({ configFlag: pdfCfg, log: silentLogger, clock: fixedClock(new Date('2026-12-02T23:30:00Z')) })
+    try {
+      const out = await runTask(ctx, { name: 'daily-report', task: 'report-daily', cron: '30 7 * * *', enabled: true, jitterSeconds: 0, timeoutMinutes: 30, sources: [] } as never, new AbortController().signal)
+      expect(out.status, JSON.stringify(out)).toBe('ok')
+    } finally {
+      ctx.close()
+    }
+    expect(readFileSync(log, 'utf8').trim().split('\n')).toEqual(['start'])
+    const pdfjs = await import('pdfjs-dist/legacy/build/pdf.mjs')
+    for (const [code, name, other] of [['440306', '宝安区', '南山区舆情日报'], ['440305', '南山区', '宝安区舆情日报']] as const) {
+      const pdf = readFileSync(path.join(ws.dir, 'pdf-reports', `daily-${code}-2026-12-02.pdf`))
+      expect(pdf.subarray(0, 5).toString('latin1')).toBe('%PDF-')
+      const doc = await pdfjs.getDocument({ data: new Uint8Array(pdf), isEvalSupported: false, useSystemFonts: false, disableFontFace: true, verbosity: 0 }).promise
+      try {
+        const page = await doc.getPage(1)
+        const text = (await page.getTextContent()).items.map((it) => ('str' in it ? it.str : '')).join('').replace(/\s+/g, '')
+        expect(text).toContain(`${name}舆情日报`)
+        expect(text).not.toContain(other)
+      } finally {
+        await doc.destroy()
+      }
     }
   })
 })
