@@ -7,8 +7,11 @@
  * Windows overlap so nothing falls between runs: a run reaches back to the start of the last
  * completed run of its source, minus an hour (upserts by platform id make the overlap free).
  * A run killed midway leaves its stored pages; its row is marked aborted by the next run,
- * which reaches back over it, so nothing is lost.
+ * which reaches back over it, so nothing is lost. One process at a time crawls a source: each
+ * holds the source's lease while it runs (crawlSource), so a 'running' row it finds is stale.
  */
+import { randomBytes } from 'node:crypto'
+import os from 'node:os'
 import path from 'node:path'
 import type { WatchedRegion } from '../config/load.js'
 import { UsageError } from '../core/errors.js'
@@ -211,14 +214,63 @@ export async function runCrawl(ctx: AppContext, req: CrawlRequest = {}): Promise
   return { dryRun: !!req.dryRun, sources: results, analysis }
 }
 
-async function crawlSource(
-  ctx: AppContext,
-  source: SourceId,
-  plan: Plan,
-  req: CrawlRequest,
-  signal: AbortSignal,
-  progress: Map<SourceId, { counts: CrawlRunCounts; stats: ClientStats | null; state: CrawlProgress['state'] }>,
-): Promise<SourceResult> {
+/** How long a source's crawl lease lasts without renewal; the crawl renews it every LEASE_RENEW_MS. */
+const LEASE_MS = 120_000
+const LEASE_RENEW_MS = 30_000
+
+/** A crawl's lease holder name: host, pid and a nonce per crawl (a worker may run two crawl jobs at once; see holderAlive). */
+const holderName = () => `${os.hostname()}:${process.pid}:${randomBytes(4).toString('hex')}`
+
+/** False when the holder is a process of this host that no longer exists (killed): its lease is void at once. */
+function holderAlive(holder: string): boolean {
+  const [host, pid] = holder.split(':')
+  if (host !== os.hostname() || !/^\d+$/.test(pid ?? '')) return true
+  try {
+    process.kill(Number(pid), 0)
+    return true
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM'
+  }
+}
+
+type Progress = Map<SourceId, { counts: CrawlRunCounts; stats: ClientStats | null; state: CrawlProgress['state'] }>
+
+/**
+ * One source's crawl under its lease (`crawl:SOURCE` in job_leases): a worker's scheduled crawl,
+ * `yuqing crawl` and `yuqing run` never crawl one source at once (that would double the request
+ * rate the site sees, and each would take the other's live run for an interrupted one). While
+ * another live process holds it, the source is not crawled: failed, stop reason `busy`, no run
+ * recorded. A dry run stores nothing and takes no lease.
+ */
+async function crawlSource(ctx: AppContext, source: SourceId, plan: Plan, req: CrawlRequest, signal: AbortSignal, progress: Progress): Promise<SourceResult> {
+  const conf = ctx.config.sources[source]
+  if (req.dryRun || (!conf.enabled && !req.sources?.includes(source))) return crawlSourceHeld(ctx, source, plan, req, signal, progress)
+  const jobs = ctx.store().jobs()
+  const key = `crawl:${source}`
+  const holder = holderName()
+  const took = jobs.takeLease(key, holder, new Date(), LEASE_MS, holderAlive)
+  if (!took.ok) {
+    const now = ctx.clock.now()
+    const why = `${source}: another crawl of this source is running (${took.lease.holder}, since ${took.lease.acquired_at}); not started, so the site sees one crawler's rate. Its lease ends by ${took.lease.expires_at} if that process is gone`
+    return { source, since: windowStart(ctx, source, req, now).toISOString(), keywords: plan.keywords.length, stopReason: 'busy', requests: 0, retries: 0, waitedMs: 0, pages: 0, fetched: 0, inserted: 0, updated: 0, unchanged: 0, filtered: 0, errors: 0, status: 'failed', runId: null, problems: [why] }
+  }
+  const renew = setInterval(() => {
+    try {
+      jobs.renew(key, holder, new Date(), LEASE_MS)
+    } catch {
+      /* the database is busy: the next renewal comes well before expiry */
+    }
+  }, LEASE_RENEW_MS)
+  renew.unref()
+  try {
+    return await crawlSourceHeld(ctx, source, plan, req, signal, progress)
+  } finally {
+    clearInterval(renew)
+    jobs.releaseLease(key, holder)
+  }
+}
+
+async function crawlSourceHeld(ctx: AppContext, source: SourceId, plan: Plan, req: CrawlRequest, signal: AbortSignal, progress: Progress): Promise<SourceResult> {
   const log: Logger = ctx.log.child(source)
   const now = ctx.clock.now()
   const since = windowStart(ctx, source, req, now)

@@ -105,6 +105,28 @@ export class JobStore {
     return tx.immediate()
   }
 
+  /**
+   * Takes a plain lease with no job run (a source's crawl, `crawl:SOURCE`), in one IMMEDIATE
+   * transaction: refused while another holder's lease is unexpired and `alive(holder)` says it
+   * may still run. Returns the lease it replaced (expired, dead, or our own), if any.
+   */
+  takeLease(key: string, holder: string, now: Date, leaseMs: number, alive: (holder: string) => boolean): { ok: true; replaced: LeaseRow | null } | { ok: false; lease: LeaseRow } {
+    const tx = this.db.transaction(() => {
+      const lease = this.db.prepare(`select * from job_leases where job = ?`).get(key) as LeaseRow | undefined
+      if (lease && lease.holder !== holder && lease.expires_at > iso(now) && alive(lease.holder)) return { ok: false as const, lease }
+      this.db
+        .prepare(`insert into job_leases (job, holder, run_id, acquired_at, expires_at) values (?, ?, null, ?, ?) on conflict (job) do update set holder = excluded.holder, run_id = null, acquired_at = excluded.acquired_at, expires_at = excluded.expires_at`)
+        .run(key, holder, iso(now), iso(new Date(now.getTime() + leaseMs)))
+      return { ok: true as const, replaced: lease ?? null }
+    })
+    return tx.immediate()
+  }
+
+  /** Gives up a plain lease if still held by `holder`. */
+  releaseLease(key: string, holder: string): void {
+    this.db.prepare(`delete from job_leases where job = ? and holder = ?`).run(key, holder)
+  }
+
   /** Extends the holder's lease; false when it is no longer the holder (the lease was taken over). */
   renew(job: string, holder: string, now: Date, leaseMs: number): boolean {
     return this.db.prepare(`update job_leases set expires_at = ? where job = ? and holder = ?`).run(iso(new Date(now.getTime() + leaseMs)), job, holder).changes === 1

@@ -4,7 +4,9 @@
  * their post, off-topic results filtered), that a second run adds nothing, and how blocked
  * sources end (exit codes, crawl_runs rows, nothing lost).
  */
+import { spawnSync } from 'node:child_process'
 import { writeFileSync } from 'node:fs'
+import os from 'node:os'
 import path from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { postsAbout } from '../../src/sample/data.js'
@@ -110,6 +112,39 @@ describe('yuqing crawl weibo against the sample server', () => {
     expect(w.inserted).toBeGreaterThan(0)
     expect(w.runId).toBeNull()
     expect(parseJson(r).analysis).toBeNull()
+  })
+
+  it('one crawl per source at a time: a live holder of the source’s lease stops a second crawl (busy, its run untouched); a dead one’s lease is taken over', async () => {
+    const cfg = config('lease')
+    const db = path.join(ws.dir, 'lease.db')
+    const setup = SqliteStore.open(db)
+    // Another live process (this test's own pid) is crawling weibo: its lease and its running row.
+    const liveRun = setup.startCrawlRun('weibo', { keywords: ['宝安'] }, new Date())
+    setup.db.prepare(`insert into job_leases (job, holder, run_id, acquired_at, expires_at) values ('crawl:weibo', ?, null, ?, ?)`).run(`${os.hostname()}:${process.pid}:other`, new Date().toISOString(), new Date(Date.now() + 120_000).toISOString())
+    setup.close()
+    const busy = await runCli(['crawl', 'weibo', '--config', cfg, '--json', '--since', '4d'], { timeoutMs: 60_000 })
+    expect(busy.code).toBe(1)
+    expect(parseJson(busy).sources[0]).toMatchObject({ status: 'failed', stopReason: 'busy', requests: 0, runId: null })
+    expect(busy.stderr).toContain('another crawl of this source is running')
+    let s = SqliteStore.open(db, { readonly: true })
+    expect(s.crawlRuns().map((r) => [r.id, r.status])).toEqual([[liveRun, 'running']])
+    expect(s.db.prepare('select count(*) from mentions').pluck().get()).toBe(0)
+    s.close()
+
+    // The holder was killed (a pid of this host that no longer exists): its lease is void, its run aborted.
+    const gone = spawnSync(process.execPath, ['-e', 'process.stdout.write(String(process.pid))'], { encoding: 'utf8' }).stdout
+    s = SqliteStore.open(db)
+    s.db.prepare(`update job_leases set holder = ? where job = 'crawl:weibo'`).run(`${os.hostname()}:${gone}:other`)
+    s.close()
+    const r = await runCli(['crawl', 'weibo', '--config', cfg, '--json', '--since', '4d', '--no-analyze'], { timeoutMs: 60_000 })
+    expect(r.code, r.stderr).toBe(0)
+    s = SqliteStore.open(db, { readonly: true })
+    const runs = s.crawlRuns()
+    expect(runs.find((x) => x.id === liveRun)?.status).toBe('aborted')
+    expect(runs.filter((x) => x.status === 'ok')).toHaveLength(1)
+    // Released when done.
+    expect(s.db.prepare(`select count(*) from job_leases where job = 'crawl:weibo'`).pluck().get()).toBe(0)
+    s.close()
   })
 
   it('a login wall stops the source with exit 1, a one-line reason, and a failed crawl_runs row', async () => {
