@@ -107,8 +107,17 @@ const TOTAL_COLS = ['mentions', 'polar', 'news_stories', 'social_stories', 'repo
  */
 const riskPressureSql = (sens: string) => `(ln(1 + s.mentions) + ln(1 + s.engagement)) * s.neg * 1.0 / s.mentions * (1 + 0.5 * (s.official_media > 0) + 0.5 * (${sens}))`
 
-type StoryRow = [region: string, clusterId: number, firstDay: string, lastDay: string, mentions: number, neg: number, pos: number, engagement: number, officialMedia: number]
+/**
+ * Window sums of the stories `st` selects (region_code, cluster_id, first_day, last_day): their
+ * rollup_cluster rows of the window's days (@days), a key seek per story and day.
+ */
+const windowSumsSql = (st: string) => `with st as (${st})
+  select st.region_code, st.cluster_id, sum(c.mentions), sum(c.neg), sum(c.pos), sum(c.engagement), sum(c.official_media)
+  from st join json_each(@days) d on d.value between st.first_day and st.last_day
+    join rollup_cluster c on c.day = d.value and c.region_code = st.region_code and c.cluster_id = st.cluster_id
+  group by st.region_code, st.cluster_id order by st.cluster_id`
 
+type WindowSums = [region: string, clusterId: number, mentions: number, neg: number, pos: number, engagement: number, officialMedia: number]
 /**
  * Dimension C's stories over windows, from rollup_story (migration 9): a story whose span of days
  * lies inside a window counts with its totals, summed per region in SQL over the partial index of
@@ -119,7 +128,6 @@ type StoryRow = [region: string, clusterId: number, firstDay: string, lastDay: s
 class RiskReader {
   private readonly isSensitive: ((text: string) => boolean) | null
   private readonly words: string[]
-  private readonly daysStmt
   private readonly headStmt
 
   constructor(
@@ -128,12 +136,6 @@ class RiskReader {
   ) {
     this.words = [...new Set(Object.values(words).flat())]
     this.isSensitive = this.words.length ? sensitiveMatcher(words) : null
-    this.daysStmt = db
-      .prepare(
-        `select coalesce(sum(mentions), 0), coalesce(sum(neg), 0), coalesce(sum(pos), 0), coalesce(sum(engagement), 0), coalesce(sum(official_media), 0)
-        from rollup_cluster where day in (select value from json_each(?)) and region_code = ? and cluster_id = ?`,
-      )
-      .raw()
     this.headStmt = db.prepare(`select coalesce(title, '') || ' ' || text from mentions where id = ?`).pluck()
   }
 
@@ -143,13 +145,8 @@ class RiskReader {
     return t !== undefined && this.isSensitive(t)
   }
 
-  /** A story of rollup_story over [from, to]: its totals when its span is inside, else its rows of those days; null when not net-negative there. */
-  private story(r: StoryRow, from: string, to: string): RiskCluster | null {
-    const [region, clusterId, first, last] = r
-    let [mentions, neg, pos, engagement, om] = r.slice(4) as [number, number, number, number, number]
-    if (last < from || first > to) return null
-    if (first < from || last > to)
-      [mentions, neg, pos, engagement, om] = this.daysStmt.get(JSON.stringify(dayList(first < from ? from : first, last > to ? to : last)), region, clusterId) as [number, number, number, number, number]
+  /** A story's window sums as a RiskCluster; null when it is not net negative there. */
+  private cluster([, clusterId, mentions, neg, pos, engagement, om]: WindowSums): RiskCluster | null {
     if (mentions <= 0 || !(neg > pos)) return null
     return { clusterId, mentions, neg, engagement, officialMedia: om > 0, sensitive: this.sensitive(clusterId) }
   }
@@ -195,24 +192,20 @@ class RiskReader {
         const clusters = row[1 + 2 * k] as number
         if (clusters > 0) out[k]!.set(row[0] as string, { clusters, pressure: row[2 + 2 * k] as number })
       })
-    // Stories crossing a window's edge: their rows of the window's days (a seek per story and day).
+    // Stories crossing a window's edge: their rows of the window's days.
     const span = this.db
       .prepare(
-        `with st as (select region_code, cluster_id, first_day, last_day from rollup_story indexed by rollup_story_span
-          where last_day >= @f and first_day <= @t and (first_day < @f or last_day > @t) and last_day > first_day and neg > 0)
-        select st.region_code, st.cluster_id, sum(c.mentions), sum(c.neg), sum(c.pos), sum(c.engagement), sum(c.official_media)
-        from st join json_each(@days) d on d.value between st.first_day and st.last_day
-          join rollup_cluster c on c.day = d.value and c.region_code = st.region_code and c.cluster_id = st.cluster_id
-        group by st.region_code, st.cluster_id`,
+        windowSumsSql(`select region_code, cluster_id, first_day, last_day from rollup_story indexed by rollup_story_span
+          where last_day >= @f and first_day <= @t and (first_day < @f or last_day > @t) and last_day > first_day and neg > 0`),
       )
       .raw()
     windows.forEach((w, k) => {
-      for (const [region, clusterId, mentions, neg, pos, engagement, om] of span.all({ f: w.from, t: w.to, days: JSON.stringify(dayList(w.from, w.to)) }) as Array<[string, number, number, number, number, number, number]>) {
-        if (mentions <= 0 || !(neg > pos)) continue
-        const c: RiskCluster = { clusterId, mentions, neg, engagement, officialMedia: om > 0, sensitive: this.sensitive(clusterId) }
+      for (const row of span.all({ f: w.from, t: w.to, days: JSON.stringify(dayList(w.from, w.to)) }) as WindowSums[]) {
+        const c = this.cluster(row)
+        if (!c) continue
         const m = out[k]!
-        const sum = m.get(region) ?? { clusters: 0, pressure: 0 }
-        m.set(region, { clusters: sum.clusters + 1, pressure: sum.pressure + riskPressure(c) })
+        const sum = m.get(row[0]) ?? { clusters: 0, pressure: 0 }
+        m.set(row[0], { clusters: sum.clusters + 1, pressure: sum.pressure + riskPressure(c) })
       }
     })
     return out
@@ -221,13 +214,10 @@ class RiskReader {
   /** One region's net-negative stories over [from, to], listed (explain, 回应力). */
   list(region: string, from: string, to: string): RiskCluster[] {
     const rows = this.db
-      .prepare(
-        `select region_code, cluster_id, first_day, last_day, mentions, neg, pos, engagement, official_media from rollup_story
-        where region_code = ? and first_day <= ? and last_day >= ? and neg > 0 order by cluster_id`,
-      )
+      .prepare(windowSumsSql('select region_code, cluster_id, first_day, last_day from rollup_story where region_code = @region and first_day <= @t and last_day >= @f and neg > 0'))
       .raw()
-      .all(region, to, from) as StoryRow[]
-    return rows.flatMap((r) => this.story(r, from, to) ?? [])
+      .all({ region, f: from, t: to, days: JSON.stringify(dayList(from, to)) }) as WindowSums[]
+    return rows.flatMap((r) => this.cluster(r) ?? [])
   }
 }
 
