@@ -89,11 +89,6 @@ interface DayTotals {
   neg: number
 }
 
-function sensitiveMatcher(words: Record<string, string[]>): (text: string) => boolean {
-  const all = Object.values(words).flat()
-  return (t) => all.some((w) => t.includes(w))
-}
-
 /** Per-region inputs over [from, to] for every region with mentions (and every code in `extra`). */
 export function regionInputs(ctx: AppContext, store: SqliteStore, from: string, to: string, extra: readonly string[]): RegionInput[] {
   return regionInputsMulti(ctx, store, [{ from, to }], extra)[0]!
@@ -135,7 +130,8 @@ class RiskReader {
     words: Record<string, string[]>,
   ) {
     this.words = [...new Set(Object.values(words).flat())]
-    this.isSensitive = this.words.length ? sensitiveMatcher(words) : null
+    const list = this.words
+    this.isSensitive = list.length ? (t) => list.some((w) => t.includes(w)) : null
     this.headStmt = db.prepare(`select coalesce(title, '') || ' ' || text from mentions where id = ?`).pluck()
   }
 
